@@ -1,11 +1,19 @@
 import { describe, expect, it } from 'vitest';
+import { ar } from '../../src/forecast/models/ar.ts';
+import { auto } from '../../src/forecast/models/auto.ts';
 import { snaive } from '../../src/forecast/models/snaive.ts';
 import type { Model } from '../../src/forecast/types.ts';
 import { assertModelContract, syntheticHourly } from './contract.ts';
 
 const y = syntheticHourly(24 * 7 * 6, 7);
 
-const models: Model[] = [snaive([24]), snaive([24, 168]), snaive([1])];
+const models: Model[] = [
+  snaive([24]),
+  snaive([24, 168]),
+  snaive([1]),
+  ar(),
+  auto({ candidates: [snaive([24]), ar()], horizon: 48 }),
+];
 
 describe('every model passes the contract', () => {
   for (const model of models) {

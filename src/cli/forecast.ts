@@ -1,0 +1,107 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ModcapError } from '../errors.ts';
+import { durationToSteps, parseDuration, readVolumes } from '../forecast/io/index.ts';
+import { forecastCsv, forecastJson, provenance } from '../forecast/output.ts';
+import type { SeriesForecast } from '../forecast/pipeline.ts';
+import { forecastMany } from '../forecast/runner.ts';
+import { progressPrinter } from './progress.ts';
+
+/** Everything `modcap forecast` needs, already parsed. */
+export interface ForecastJob {
+  readonly input: string;
+  readonly events?: string;
+  readonly horizon: string;
+  readonly levels: number[];
+  readonly out: string;
+  readonly timeZone?: string;
+  readonly models?: string[];
+  readonly workers?: number;
+}
+
+/** Reads volumes, forecasts every series, writes forecast.csv and forecast.json to `out`. */
+export async function runForecastJob(
+  job: ForecastJob,
+): Promise<{ results: SeriesForecast[]; files: string[] }> {
+  const duration = parseDuration(job.horizon);
+  const t0 = performance.now();
+  const series = await readVolumes(job.input, { timeZone: job.timeZone });
+  console.error(
+    `read ${series.length} series from ${job.input} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
+  const groups = new Map<number, typeof series>();
+  for (const s of series) {
+    const h = durationToSteps(duration, s.freq);
+    groups.set(h, [...(groups.get(h) ?? []), s]);
+  }
+  const results: SeriesForecast[] = [];
+  const failures = [];
+  for (const [horizon, group] of groups) {
+    const request = { horizon, levels: job.levels, models: job.models };
+    const run = await forecastMany(group, request, {
+      workers: job.workers,
+      onProgress: progressPrinter('forecast'),
+    });
+    results.push(...run.results);
+    failures.push(...run.failures);
+  }
+  for (const f of failures) console.error(`  series ${f.id} failed: ${f.code} ${f.message}`);
+  mkdirSync(job.out, { recursive: true });
+  const meta = await provenance([job.input, ...(job.events ? [job.events] : [])], {
+    horizon: job.horizon,
+    levels: job.levels,
+    models: job.models ?? 'all',
+  });
+  const csvPath = join(job.out, 'forecast.csv');
+  const jsonPath = join(job.out, 'forecast.json');
+  writeFileSync(csvPath, forecastCsv(results));
+  writeFileSync(jsonPath, JSON.stringify(forecastJson(results, meta, failures)));
+  return { results, files: [csvPath, jsonPath] };
+}
+
+/** Parses `--levels 80,95`. @throws ModcapError BAD_ARGUMENT for a level outside (0, 100) */
+export function parseLevels(s: string | undefined): number[] {
+  if (!s) return [80, 95];
+  const levels = s.split(',').map((x) => Number(x.trim()));
+  for (const l of levels) {
+    if (!(l > 0 && l < 100)) {
+      throw new ModcapError(
+        'BAD_ARGUMENT',
+        `--levels: ${JSON.stringify(s)} must be percentages in (0, 100), e.g. 80,95`,
+      );
+    }
+  }
+  return levels;
+}
+
+/** `modcap forecast ...` */
+export async function forecastCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      input: { type: 'string' },
+      events: { type: 'string' },
+      horizon: { type: 'string' },
+      levels: { type: 'string' },
+      out: { type: 'string', default: 'out' },
+      tz: { type: 'string' },
+      models: { type: 'string' },
+      workers: { type: 'string' },
+    },
+  });
+  if (!values.input) throw new ModcapError('BAD_ARGUMENT', '--input FILE is required');
+  if (!values.horizon) throw new ModcapError('BAD_ARGUMENT', '--horizon is required (e.g. 48h, 14d, 8w)');
+  const { files } = await runForecastJob({
+    input: values.input,
+    events: values.events,
+    horizon: values.horizon,
+    levels: parseLevels(values.levels),
+    out: resolve(values.out),
+    timeZone: values.tz,
+    models: values.models?.split(','),
+    workers: values.workers === undefined ? undefined : Number(values.workers),
+  });
+  for (const f of files) console.log(f);
+  return 0;
+}

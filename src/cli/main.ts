@@ -1,0 +1,48 @@
+import { ModcapError } from '../errors.ts';
+import { demoCommand } from './demo.ts';
+import { forecastCommand } from './forecast.ts';
+
+const USAGE = `modcap — forecast moderation volume and plan reviewer capacity
+
+Usage:
+  modcap forecast --input FILE --horizon 8w [--events FILE] [--levels 80,95] [--out DIR]
+                  [--tz ZONE] [--models snaive,ar,...] [--workers N]
+  modcap demo [--out DIR]        forecast every demo series (data/demo) and write the results
+  modcap help
+
+Durations: 48h, 14d, 8w (converted to steps of each series' grid).`;
+
+/** Runs the CLI with argv (without node and script); returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'forecast':
+        return await forecastCommand(rest);
+      case 'demo':
+        return await demoCommand(rest);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        console.log(USAGE);
+        return 0;
+      default:
+        console.error(`modcap: unknown command "${command}"\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (e) {
+    if (e instanceof ModcapError) {
+      console.error(`modcap: error ${e.code}: ${e.message}`);
+      const errors = (e.details as { errors?: unknown[] }).errors;
+      if (Array.isArray(errors) && errors.length > 1) console.error(`  (${errors.length} problems in all)`);
+      console.error(`  how to solve: ${e.hint}`);
+      return 2;
+    }
+    if (e instanceof TypeError && (e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      console.error(`modcap: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw e;
+  }
+}
