@@ -1,5 +1,9 @@
 import { ar } from './models/ar.ts';
+import { croston, isIntermittent } from './models/croston.ts';
+import { mstl } from './models/mstl.ts';
 import { snaive } from './models/snaive.ts';
+import { theta } from './models/theta.ts';
+import { tsb } from './models/tsb.ts';
 import type { Frequency, Model } from './types.ts';
 
 /**
@@ -23,15 +27,17 @@ export function usablePeriods(periods: readonly number[], n: number): number[] {
   return periods.filter((m) => m > 1 && 2 * m <= n);
 }
 
-/** Names of the candidate models the automatic choice can use. */
-export const CANDIDATE_NAMES = ['snaive', 'ar'] as const;
-export type CandidateName = (typeof CANDIDATE_NAMES)[number];
+/** Names of the model families the automatic choice can use (`--models` takes these). */
+export const CANDIDATE_FAMILIES = ['snaive', 'ar', 'mstl', 'theta', 'croston', 'tsb'] as const;
 
 /**
- * The default candidate set for a series: every seasonal naive, the seasonal AR, and (when present)
- * the structural models. Chosen by frequency and length only, never by the series' identity.
+ * The default candidate set for a series, chosen from its grid and its shape only (never its identity):
+ * every seasonal naive, the seasonal AR, MSTL on log1p counts and Theta; for intermittent counts
+ * (Syntetos–Boylan: ADI ≥ 1.32) Croston (SBA) and TSB are added.
+ *
+ * @param only restrict to these families (see {@link CANDIDATE_FAMILIES})
  */
-export function defaultCandidates(periods: readonly number[], only?: readonly string[]): Model[] {
+export function defaultCandidates(y: readonly number[], periods: readonly number[], only?: readonly string[]): Model[] {
   const out: Model[] = [];
   const want = (name: string) => !only || only.includes(name);
   if (want('snaive')) {
@@ -39,5 +45,11 @@ export function defaultCandidates(periods: readonly number[], only?: readonly st
     if (periods.length === 0) out.push(snaive([1]));
   }
   if (want('ar')) out.push(ar());
+  if (want('mstl') && periods.length) out.push(mstl({ periods, transform: 'log1p' }));
+  if (want('theta')) out.push(theta({ period: periods.length ? Math.round(periods[0]) : undefined }));
+  if (isIntermittent(y)) {
+    if (want('croston')) out.push(croston({ variant: 'sba' }));
+    if (want('tsb')) out.push(tsb());
+  }
   return out;
 }

@@ -8,8 +8,8 @@
  */
 export function impute(y: readonly number[], periods: readonly number[]) {
   const values = y.slice();
-  const weights = y.map((v) => (Number.isNaN(v) ? 0 : 1));
-  const filled = weights.reduce((a, w) => a + (w === 0 ? 1 : 0), 0);
+  const weights: number[] = y.map((v) => (Number.isNaN(v) ? 0 : 1));
+  const filled = weights.reduce((a: number, w) => a + (w === 0 ? 1 : 0), 0);
   if (filled === 0) return { values, weights, filled };
   const m = periods.length ? Math.round(periods[0]) : 0;
   for (let t = 0; t < values.length; t++) {

@@ -69,7 +69,7 @@ export function forecastSeries(series: Series, request: ForecastRequest): Series
   const { values, weights, filled } = impute(series.values, periods);
   const options: FitOptions = { periods, timestamps: series.timestamps, weights };
   const model = auto({
-    candidates: defaultCandidates(periods, request.models),
+    candidates: defaultCandidates(values, periods, request.models),
     horizon: h,
     origins: request.origins ?? DEFAULT_ORIGINS,
     maxCombine: request.maxCombine,

@@ -119,24 +119,36 @@ export function auto(opts: AutoOptions): Model {
         return r >= 0 ? { ...s, rank: r + 1 } : s;
       });
 
-      // choose k (1..maxCombine) by the backtest error of the mean of the top k
-      let bestK = 1;
-      let bestErr = Number.POSITIVE_INFINITY;
-      const combos: { k: number; mae: number }[] = [];
-      for (let k = 1; k <= Math.min(maxCombine, ok.length); k++) {
-        const members = ok.slice(0, k).map((o) => o.i);
-        const errs = cuts.map((_, o) => mae(actuals[o], meanOf(members.map((m) => runs[m].points[o]!))));
-        const err = cuts.length ? errs.reduce((a, b) => a + b, 0) / errs.length : 0;
-        combos.push({ k, mae: err });
-        if (err < bestErr - 1e-12) {
-          bestErr = err;
-          bestK = k;
+      // rank by mean MAE over a set of origins, then choose k (1..maxCombine) by the error of the mean of the top k
+      const maeAt = candidates.map((_, i) =>
+        cuts.map((_, o) => (runs[i].error ? Number.NaN : mae(actuals[o], runs[i].points[o]!))),
+      );
+      const choose = (originSet: readonly number[]) => {
+        const avg = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+        const order = ok
+          .map(({ i }) => ({ i, err: avg(originSet.map((o) => maeAt[i][o])) }))
+          .sort((a, b) => a.err - b.err)
+          .map((o) => o.i);
+        let bestK = 1;
+        let bestErr = Number.POSITIVE_INFINITY;
+        const combos: { k: number; mae: number }[] = [];
+        for (let k = 1; k <= Math.min(maxCombine, order.length); k++) {
+          const members = order.slice(0, k);
+          const err = avg(originSet.map((o) => mae(actuals[o], meanOf(members.map((m) => runs[m].points[o]!)))));
+          combos.push({ k, mae: err });
+          if (err < bestErr - 1e-12) {
+            bestErr = err;
+            bestK = k;
+          }
         }
-      }
+        return { order, bestK, combos };
+      };
+      const allOrigins = cuts.map((_, o) => o);
+      const { order, bestK, combos } = choose(allOrigins);
 
       // refit the chosen members on the whole series; a member that fails now is dropped
       const finals: { name: string; fitted: Fitted; index: number }[] = [];
-      for (const { i } of ok) {
+      for (const i of order) {
         if (finals.length >= bestK) break;
         try {
           finals.push({ name: candidates[i].name, fitted: candidates[i].fit(y, options), index: i });
@@ -149,17 +161,22 @@ export function auto(opts: AutoOptions): Model {
         throw new ModcapError('MODEL_FIT', `auto: every candidate failed (${why})`);
       }
 
-      // conformal scores of the chosen combination: (actual − point) / half-width
+      // conformal scores, (actual − point) / half-width, kept honest by cross-fitting: the scores at
+      // origin o come from the combination the OTHER origins would have chosen, so the optimism of
+      // choosing on the same backtest does not shrink the intervals
       const confScores: number[] = [];
-      cuts.forEach((_, o) => {
-        const pts = meanOf(finals.map((f) => runs[f.index].points[o]!).filter(Boolean));
-        const wds = meanOf(finals.map((f) => runs[f.index].widths[o]!).filter(Boolean));
+      for (const o of allOrigins) {
+        const others = allOrigins.filter((x) => x !== o);
+        const pick = others.length ? choose(others) : { order, bestK };
+        const members = pick.order.slice(0, pick.bestK);
+        const pts = meanOf(members.map((m) => runs[m].points[o]!));
+        const wds = meanOf(members.map((m) => runs[m].widths[o]!));
         for (let k = 0; k < h; k++) {
           const a = actuals[o][k];
           if (Number.isNaN(a) || !pts.length) continue;
           confScores.push((a - pts[k]) / Math.max(wds[k], 1e-9));
         }
-      });
+      }
 
       const fittedValues = meanOf(finals.map((f) => f.fitted.fitted as number[]));
       const chosen = finals.map((f) => f.name);
