@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ModcapError } from '../errors.ts';
+import { loadEvents } from '../forecast/events/index.ts';
 import { durationToSteps, parseDuration, readVolumes } from '../forecast/io/index.ts';
 import { forecastCsv, forecastJson, provenance } from '../forecast/output.ts';
 import type { SeriesForecast } from '../forecast/pipeline.ts';
@@ -26,6 +27,8 @@ export async function runForecastJob(
 ): Promise<{ results: SeriesForecast[]; files: string[] }> {
   const duration = parseDuration(job.horizon);
   const t0 = performance.now();
+  // validate every input before any work starts
+  const events = job.events ? await loadEvents(job.events) : [];
   const series = await readVolumes(job.input, { timeZone: job.timeZone });
   console.error(
     `read ${series.length} series from ${job.input} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
@@ -38,7 +41,7 @@ export async function runForecastJob(
   const results: SeriesForecast[] = [];
   const failures = [];
   for (const [horizon, group] of groups) {
-    const request = { horizon, levels: job.levels, models: job.models };
+    const request = { horizon, levels: job.levels, models: job.models, events };
     const run = await forecastMany(group, request, {
       workers: job.workers,
       onProgress: progressPrinter('forecast'),

@@ -1,6 +1,7 @@
 import { ar } from './models/ar.ts';
 import { croston, isIntermittent } from './models/croston.ts';
 import { mstl } from './models/mstl.ts';
+import { regression } from './models/regression.ts';
 import { snaive } from './models/snaive.ts';
 import { theta } from './models/theta.ts';
 import { tsb } from './models/tsb.ts';
@@ -28,16 +29,21 @@ export function usablePeriods(periods: readonly number[], n: number): number[] {
 }
 
 /** Names of the model families the automatic choice can use (`--models` takes these). */
-export const CANDIDATE_FAMILIES = ['snaive', 'ar', 'mstl', 'theta', 'croston', 'tsb'] as const;
+export const CANDIDATE_FAMILIES = ['snaive', 'ar', 'mstl', 'theta', 'regression', 'croston', 'tsb'] as const;
 
 /**
  * The default candidate set for a series, chosen from its grid and its shape only (never its identity):
- * every seasonal naive, the seasonal AR, MSTL on log1p counts and Theta; for intermittent counts
+ * every seasonal naive, the seasonal AR, MSTL on log1p counts, the regression on trend, Fourier
+ * seasonality, events and holidays, and Theta; for intermittent counts
  * (Syntetos–Boylan: ADI ≥ 1.32) Croston (SBA) and TSB are added.
  *
  * @param only restrict to these families (see {@link CANDIDATE_FAMILIES})
  */
-export function defaultCandidates(y: readonly number[], periods: readonly number[], only?: readonly string[]): Model[] {
+export function defaultCandidates(
+  y: readonly number[],
+  periods: readonly number[],
+  only?: readonly string[],
+): Model[] {
   const out: Model[] = [];
   const want = (name: string) => !only || only.includes(name);
   if (want('snaive')) {
@@ -46,6 +52,7 @@ export function defaultCandidates(y: readonly number[], periods: readonly number
   }
   if (want('ar')) out.push(ar());
   if (want('mstl') && periods.length) out.push(mstl({ periods, transform: 'log1p' }));
+  if (want('regression')) out.push(regression());
   if (want('theta')) out.push(theta({ period: periods.length ? Math.round(periods[0]) : undefined }));
   if (isIntermittent(y)) {
     if (want('croston')) out.push(croston({ variant: 'sba' }));

@@ -92,6 +92,13 @@ export function forecastJson(
       model: r.model,
       selection: r.selection,
       fallback: r.fallback,
+      holidayCalendar: r.holidayCalendar,
+      eventEffects: r.eventEffects,
+      eventImpacts: r.eventImpacts.map((i) => ({
+        ...i,
+        from: i.from === undefined ? undefined : new Date(i.from).toISOString(),
+        to: i.to === undefined ? undefined : new Date(i.to).toISOString(),
+      })),
       gapsFilled: r.gapsFilled,
       historyLength: r.historyLength,
       params: r.params,

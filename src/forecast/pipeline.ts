@@ -1,8 +1,18 @@
 import { ModcapError } from '../errors.ts';
 import { defaultCandidates, periodsFor, usablePeriods } from './candidates.ts';
+import {
+  applyEventEffects,
+  buildRegressors,
+  type EventEffect,
+  type EventImpact,
+  type EventSpec,
+  eventEffects,
+  type HolidayOptions,
+} from './events/index.ts';
 import { impute } from './impute.ts';
 import { futureTimestamps } from './io/index.ts';
 import { auto, type CandidateScore } from './models/auto.ts';
+import { regression } from './models/regression.ts';
 import { snaive } from './models/snaive.ts';
 import { DEFAULT_LEVELS, type FitOptions, type Fitted, type Interval, type Series } from './types.ts';
 
@@ -18,6 +28,10 @@ export interface ForecastRequest {
   readonly origins?: number;
   /** Largest number of models averaged (default 3; 1 = pure selection). */
   readonly maxCombine?: number;
+  /** Known events (launches, policy changes, promotions); each series takes those that touch it. */
+  readonly events?: readonly EventSpec[];
+  /** Holiday calendar; default: the series' `market` as a country; `false`: none. */
+  readonly holidays?: HolidayOptions | false;
 }
 
 /** The forecast of one series with everything that produced it. */
@@ -40,6 +54,12 @@ export interface SeriesForecast {
     readonly combinations: unknown;
   };
   readonly params: Readonly<Record<string, unknown>>;
+  /** Effect of each event touching the series, and where it comes from (estimated, file uplift, type average). */
+  readonly eventEffects: readonly EventEffect[];
+  /** What each event adds to this forecast over the horizon. */
+  readonly eventImpacts: readonly EventImpact[];
+  /** Holiday calendar used (e.g. `US`), or null. */
+  readonly holidayCalendar: string | null;
   /** Gaps in history that were filled (and given zero weight). */
   readonly gapsFilled: number;
   /** Set when the automatic choice failed and a simpler model was used instead. */
@@ -67,7 +87,22 @@ export function forecastSeries(series: Series, request: ForecastRequest): Series
     throw new ModcapError('SERIES_TOO_SHORT', `series ${series.id} has ${known} known values; 2 needed`);
   const periods = usablePeriods(periodsFor(series.freq), series.values.length);
   const { values, weights, filled } = impute(series.values, periods);
-  const options: FitOptions = { periods, timestamps: series.timestamps, weights };
+  const future = (k: number) => futureTimestamps(series, k);
+  const regressors = buildRegressors({
+    key: series.key,
+    timestamps: series.timestamps,
+    freq: series.freq,
+    timeZone: series.timeZone,
+    events: request.events,
+    holidays: request.holidays,
+    futureTimestamps: future,
+  });
+  const options: FitOptions = {
+    periods,
+    timestamps: series.timestamps,
+    weights,
+    regressors: regressors.fitOptions,
+  };
   const model = auto({
     candidates: defaultCandidates(values, periods, request.models),
     horizon: h,
@@ -84,16 +119,49 @@ export function forecastSeries(series: Series, request: ForecastRequest): Series
     fitted = (values.length >= (periods[0] ?? 1) ? simple : snaive([1])).fit(values, options);
     fallback = { reason: (e as Error).message, model: fitted.model };
   }
-  const f = fitted.predict(h, { levels });
   const p = fitted.params as Record<string, unknown>;
+  const timestamps = future(h);
+  let forecast = fitted.predict(h, { levels });
+  let effects: EventEffect[] = [];
+  let impacts: EventImpact[] = [];
+  if (regressors.events.length > 0) {
+    // estimates of the events seen in history come from the regression model: the chosen member's,
+    // else a regression fitted for the purpose
+    const members = (p.members as { model: string; params: Record<string, unknown> }[] | undefined) ?? [];
+    const member = members.find((m) => m.model.startsWith('regression'));
+    let estimates = member?.params.effects as Record<string, number> | undefined;
+    if (!estimates && regressors.events.some((e) => e.estimable)) {
+      try {
+        estimates = regression().fit(values, options).params.effects as Record<string, number>;
+      } catch {
+        estimates = undefined;
+      }
+    }
+    const shapes = regressors.eventShapes(h, timestamps);
+    effects = eventEffects({ events: regressors.events, estimates, future: shapes });
+    // the regression member already holds the estimated events; the other members do not, and take
+    // the effects in proportion to their share of the combination
+    const share = member ? 1 - 1 / Math.max(1, members.length) : 1;
+    const scaled = effects.map((e) =>
+      e.source === 'estimated' && share < 1
+        ? { ...e, relativeEffect: Math.expm1(Math.log1p(e.relativeEffect) * share) }
+        : e,
+    );
+    const applied = applyEventEffects(forecast, timestamps, scaled, shapes);
+    forecast = applied.forecast;
+    impacts = applied.impacts.map((imp) => ({
+      ...imp,
+      relativeEffect: effects.find((e) => e.name === imp.name)?.relativeEffect ?? imp.relativeEffect,
+    }));
+  }
   return {
     id: series.id,
     key: series.key,
     freq: series.freq,
     timeZone: series.timeZone,
-    timestamps: futureTimestamps(series, h),
-    point: f.point,
-    intervals: f.intervals,
+    timestamps,
+    point: forecast.point,
+    intervals: forecast.intervals,
     model: fitted.model,
     selection: {
       scores: (p.scores as CandidateScore[]) ?? [],
@@ -102,6 +170,9 @@ export function forecastSeries(series: Series, request: ForecastRequest): Series
       combinations: p.combinations,
     },
     params: p,
+    eventEffects: effects,
+    eventImpacts: impacts,
+    holidayCalendar: regressors.calendar,
     gapsFilled: filled,
     fallback,
     historyLength: values.length,

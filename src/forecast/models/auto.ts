@@ -59,7 +59,7 @@ const Z80 = zForLevel(80);
  */
 export function auto(opts: AutoOptions): Model {
   const origins = opts.origins ?? 3;
-  const step = opts.step ?? opts.horizon;
+  const stepOpt = opts.step;
   const maxCombine = opts.maxCombine ?? 3;
   return {
     name: 'auto',
@@ -68,12 +68,27 @@ export function auto(opts: AutoOptions): Model {
         typeof opts.candidates === 'function' ? opts.candidates(y, options) : opts.candidates;
       if (candidates.length === 0) throw new ModcapError('BAD_ARGUMENT', 'auto: no candidate models');
       const n = y.length;
-      const h = opts.horizon;
-      const minTrain = opts.minTrain ?? 2 * h;
-      const cuts: number[] = [];
-      for (let i = 0; i < origins; i++) {
-        const cut = n - h - i * step;
-        if (cut >= minTrain) cuts.push(cut);
+      const cutsFor = (hb: number, st: number) => {
+        const out: number[] = [];
+        const minTrain = opts.minTrain ?? 2 * hb;
+        for (let i = 0; i < origins; i++) {
+          const cut = n - hb - i * st;
+          if (cut >= minTrain) out.push(cut);
+        }
+        return out;
+      };
+      // the backtest horizon is the forecast horizon, unless history is too short to hold enough origins
+      // of it: then shorter windows are scored (their scores still rank models and calibrate intervals)
+      let h = opts.horizon;
+      let step = stepOpt ?? h;
+      let cuts = cutsFor(h, step);
+      if (cuts.length < Math.min(origins, 3) && !opts.minTrain) {
+        const hb = Math.max(1, Math.floor(n / (origins + 2)));
+        if (hb < h) {
+          h = hb;
+          step = Math.min(stepOpt ?? hb, hb);
+          cuts = cutsFor(h, step);
+        }
       }
       const weights = options.weights;
       // actuals per origin, NaN where the point carries no weight (imputed gaps, cleaned anomalies)
@@ -134,7 +149,9 @@ export function auto(opts: AutoOptions): Model {
         const combos: { k: number; mae: number }[] = [];
         for (let k = 1; k <= Math.min(maxCombine, order.length); k++) {
           const members = order.slice(0, k);
-          const err = avg(originSet.map((o) => mae(actuals[o], meanOf(members.map((m) => runs[m].points[o]!)))));
+          const err = avg(
+            originSet.map((o) => mae(actuals[o], meanOf(members.map((m) => runs[m].points[o]!)))),
+          );
           combos.push({ k, mae: err });
           if (err < bestErr - 1e-12) {
             bestErr = err;
