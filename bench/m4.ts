@@ -14,8 +14,8 @@ import { coverage } from '../src/forecast/metrics.ts';
 import { forecastSeries } from '../src/forecast/pipeline.ts';
 import { forecastMany } from '../src/forecast/runner.ts';
 import type { Forecast, Series } from '../src/forecast/types.ts';
-import { type SingleModel, singleModels } from './lib/models.ts';
 import { loadM4Hourly, M4_H, type M4Series, scoreM4, summarise } from './lib/m4.ts';
+import { type SingleModel, singleModels } from './lib/models.ts';
 
 const { values } = parseArgs({
   options: {
@@ -102,7 +102,11 @@ const rows: Row[] = [];
 const only = values.models?.split(',');
 const models: SingleModel[] = singleModels().filter((m) => !only || only.includes(m.label));
 for (const m of models) {
-  rows.push(scoreRun('modcap', m.label, (s) => m.model.fit(s.train, { periods: [24, 168] }).predict(M4_H, { levels: [80, 95] })));
+  rows.push(
+    scoreRun('modcap', m.label, (s) =>
+      m.model.fit(s.train, { periods: [24, 168] }).predict(M4_H, { levels: [80, 95] }),
+    ),
+  );
   console.error(`done ${m.label}`);
 }
 const request = { horizon: M4_H, levels: [80, 95] };
@@ -129,7 +133,10 @@ if (!values['no-peers']) {
   for (const [tool, model, file] of peerFiles) {
     const path = resolve(peerDir, `${file}-m4.csv`);
     if (!existsSync(path)) continue;
-    const byId = new Map<string, { point: number[]; lo80: number[]; hi80: number[]; lo95: number[]; hi95: number[] }>();
+    const byId = new Map<
+      string,
+      { point: number[]; lo80: number[]; hi80: number[]; lo95: number[]; hi95: number[] }
+    >();
     const lines = readFileSync(path, 'utf8').trim().split('\n');
     const head = lines[0].split(',').map((c) => c.replace(/"/g, ''));
     const col = (n: string) => head.indexOf(n);
@@ -139,7 +146,8 @@ if (!values['no-peers']) {
       const h = Number(c[col('h')]) - 1;
       const e = byId.get(id) ?? { point: [], lo80: [], hi80: [], lo95: [], hi95: [] };
       e.point[h] = Number(c[col('point')]);
-      for (const k of ['lo80', 'hi80', 'lo95', 'hi95'] as const) e[k][h] = col(k) >= 0 ? Number(c[col(k)]) : Number.NaN;
+      for (const k of ['lo80', 'hi80', 'lo95', 'hi95'] as const)
+        e[k][h] = col(k) >= 0 ? Number(c[col(k)]) : Number.NaN;
       byId.set(id, e);
     }
     const timesPath = resolve(peerDir, `${file}-m4-times.csv`);
@@ -198,4 +206,7 @@ const lines = [
   `modcap auto over all ${series.length} series with the worker-thread runner: ${wallS.toFixed(1)} s wall (${many.failures.length} failures).`,
 ];
 console.log(lines.join('\n'));
-writeFileSync(resolve(values.out), JSON.stringify({ rows, wallSeconds: wallS, every, date: new Date().toISOString() }, null, 1));
+writeFileSync(
+  resolve(values.out),
+  JSON.stringify({ rows, wallSeconds: wallS, every, date: new Date().toISOString() }, null, 1),
+);

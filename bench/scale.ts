@@ -9,7 +9,9 @@ import { parseArgs } from 'node:util';
 import { forecastMany } from '../src/forecast/runner.ts';
 import type { Series } from '../src/forecast/types.ts';
 
-const { values } = parseArgs({ options: { series: { type: 'string', default: '1000' }, workers: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { series: { type: 'string', default: '1000' }, workers: { type: 'string' } },
+});
 const N = Number(values.series);
 const LEN = 1344;
 const H = 168;

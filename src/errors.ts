@@ -23,6 +23,7 @@ export const ERROR_CODES = {
   },
   INPUT_UNKNOWN_TIMEZONE: { status: 400, hint: 'Use an IANA time zone name such as Europe/Berlin or UTC.' },
   INPUT_INVALID: { status: 400, hint: 'A value failed validation; see the field and reason.' },
+  INPUT_NOT_FOUND: { status: 404, hint: 'Check the path; the input file does not exist.' },
   MODEL_FIT: {
     status: 422,
     hint: 'The model could not fit this series; the runner falls back to a simpler model.',

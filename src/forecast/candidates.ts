@@ -1,5 +1,6 @@
 import { ar } from './models/ar.ts';
 import { croston, isIntermittent } from './models/croston.ts';
+import { ets } from './models/ets.ts';
 import { mstl } from './models/mstl.ts';
 import { regression } from './models/regression.ts';
 import { snaive } from './models/snaive.ts';
@@ -29,11 +30,20 @@ export function usablePeriods(periods: readonly number[], n: number): number[] {
 }
 
 /** Names of the model families the automatic choice can use (`--models` takes these). */
-export const CANDIDATE_FAMILIES = ['snaive', 'ar', 'mstl', 'theta', 'regression', 'croston', 'tsb'] as const;
+export const CANDIDATE_FAMILIES = [
+  'snaive',
+  'ar',
+  'ets',
+  'mstl',
+  'theta',
+  'regression',
+  'croston',
+  'tsb',
+] as const;
 
 /**
  * The default candidate set for a series, chosen from its grid and its shape only (never its identity):
- * every seasonal naive, the seasonal AR, MSTL on log1p counts, the regression on trend, Fourier
+ * every seasonal naive, the seasonal AR, ETS chosen by AICc, MSTL on log1p counts, the regression on trend, Fourier
  * seasonality, events and holidays, and Theta; for intermittent counts
  * (Syntetos–Boylan: ADI ≥ 1.32) Croston (SBA) and TSB are added.
  *
@@ -51,6 +61,7 @@ export function defaultCandidates(
     if (periods.length === 0) out.push(snaive([1]));
   }
   if (want('ar')) out.push(ar());
+  if (want('ets')) out.push(ets());
   if (want('mstl') && periods.length) out.push(mstl({ periods, transform: 'log1p' }));
   if (want('regression')) out.push(regression());
   if (want('theta')) out.push(theta({ period: periods.length ? Math.round(periods[0]) : undefined }));

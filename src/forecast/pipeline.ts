@@ -149,10 +149,12 @@ export function forecastSeries(series: Series, request: ForecastRequest): Series
     );
     const applied = applyEventEffects(forecast, timestamps, scaled, shapes);
     forecast = applied.forecast;
-    impacts = applied.impacts.map((imp) => ({
-      ...imp,
-      relativeEffect: effects.find((e) => e.name === imp.name)?.relativeEffect ?? imp.relativeEffect,
-    }));
+    impacts = applied.impacts
+      .filter((imp) => imp.steps > 0)
+      .map((imp) => ({
+        ...imp,
+        relativeEffect: effects.find((e) => e.name === imp.name)?.relativeEffect ?? imp.relativeEffect,
+      }));
   }
   return {
     id: series.id,

@@ -13,6 +13,8 @@ export interface CandidateScore {
   readonly rank?: number;
   /** Number of origins the candidate was scored on. */
   readonly origins: number;
+  /** True when the candidate was dropped after the screening origins (its score covers only those). */
+  readonly screenedOut?: boolean;
   /** The error message when the candidate failed at some origin. */
   readonly error?: string;
 }
@@ -31,6 +33,10 @@ export interface AutoOptions {
   readonly maxCombine?: number;
   /** Least points a training prefix must have (default 2·horizon). */
   readonly minTrain?: number;
+  /** Origins (the most recent) on which every candidate is scored before screening (default 2). */
+  readonly screenOrigins?: number;
+  /** Candidates kept after screening for the remaining origins (default 4). */
+  readonly keep?: number;
 }
 
 interface BacktestRun {
@@ -61,6 +67,8 @@ export function auto(opts: AutoOptions): Model {
   const origins = opts.origins ?? 3;
   const stepOpt = opts.step;
   const maxCombine = opts.maxCombine ?? 3;
+  const screenOrigins = opts.screenOrigins ?? 2;
+  const keep = opts.keep ?? 4;
   return {
     name: 'auto',
     fit(y, options = {}) {
@@ -96,47 +104,67 @@ export function auto(opts: AutoOptions): Model {
         y.slice(cut, cut + h).map((v, k) => (weights && weights[cut + k] === 0 ? Number.NaN : v)),
       );
 
-      const runs: BacktestRun[] = candidates.map((model) => {
-        const run: BacktestRun = { points: [], widths: [] };
-        cuts.forEach((cut, o) => {
-          try {
-            const f = model.fit(y.slice(0, cut), sliceOptions(options, cut)).predict(h, { levels: [80] });
-            run.points[o] = f.point;
-            run.widths[o] = halfWidths(f, Z80);
-          } catch (e) {
-            run.error = (e as Error).message;
-          }
-        });
-        return run;
-      });
+      const runs: BacktestRun[] = candidates.map(() => ({ points: [], widths: [] }));
+      const fitAt = (i: number, o: number) => {
+        const run = runs[i];
+        if (run.error) return;
+        try {
+          const cut = cuts[o];
+          const f = candidates[i]
+            .fit(y.slice(0, cut), sliceOptions(options, cut))
+            .predict(h, { levels: [80] });
+          run.points[o] = f.point;
+          run.widths[o] = halfWidths(f, Z80);
+        } catch (e) {
+          run.error = (e as Error).message;
+        }
+      };
+      const meanMae = (i: number, originCount: number) => {
+        let s = 0;
+        for (let o = 0; o < originCount; o++) s += mae(actuals[o], runs[i].points[o]!);
+        return originCount ? s / originCount : 0;
+      };
+      // screening: every candidate on the most recent origins; only the best `keep` go on to the rest
+      const screenN = Math.min(screenOrigins, cuts.length);
+      for (let i = 0; i < candidates.length; i++) for (let o = 0; o < screenN; o++) fitAt(i, o);
+      const alive = candidates.map((_, i) => i).filter((i) => !runs[i].error);
+      const kept = new Set(
+        cuts.length > screenN && alive.length > keep
+          ? alive.sort((a, b) => meanMae(a, screenN) - meanMae(b, screenN)).slice(0, keep)
+          : alive,
+      );
+      for (const i of kept) for (let o = screenN; o < cuts.length; o++) fitAt(i, o);
 
       const scores: CandidateScore[] = candidates.map((model, i) => {
         const run = runs[i];
-        if (run.error || cuts.length === 0) {
-          return {
-            model: model.name,
-            mae: run.error ? Number.NaN : 0,
-            origins: cuts.length,
-            error: run.error,
-          };
-        }
-        const errs = cuts.map((_, o) => mae(actuals[o], run.points[o]!));
+        if (run.error) return { model: model.name, mae: Number.NaN, origins: cuts.length, error: run.error };
+        const used = kept.has(i) ? cuts.length : screenN;
         return {
           model: model.name,
-          mae: errs.reduce((a, b) => a + b, 0) / errs.length,
-          origins: cuts.length,
+          mae: meanMae(i, used),
+          origins: used,
+          ...(kept.has(i) ? {} : { screenedOut: true }),
         };
       });
-      const ok = scores.map((s, i) => ({ s, i })).filter(({ s }) => !Number.isNaN(s.mae));
+      const ok = scores
+        .map((s, i) => ({ s, i }))
+        .filter(({ s, i }) => !Number.isNaN(s.mae) && kept.has(i) && !runs[i].error);
       ok.sort((a, b) => a.s.mae - b.s.mae);
+      const screened = scores
+        .map((s, i) => ({ s, i }))
+        .filter(({ i }) => !kept.has(i) && !runs[i].error)
+        .sort((a, b) => a.s.mae - b.s.mae);
+      const order0 = [...ok, ...screened];
       const ranked = scores.map((s) => {
-        const r = ok.findIndex((o) => o.s === s);
+        const r = order0.findIndex((o) => o.s === s);
         return r >= 0 ? { ...s, rank: r + 1 } : s;
       });
 
       // rank by mean MAE over a set of origins, then choose k (1..maxCombine) by the error of the mean of the top k
       const maeAt = candidates.map((_, i) =>
-        cuts.map((_, o) => (runs[i].error ? Number.NaN : mae(actuals[o], runs[i].points[o]!))),
+        cuts.map((_, o) =>
+          runs[i].error || !runs[i].points[o] ? Number.NaN : mae(actuals[o], runs[i].points[o]!),
+        ),
       );
       const choose = (originSet: readonly number[]) => {
         const avg = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
