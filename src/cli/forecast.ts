@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ModcapError } from '../errors.ts';
+import { CANDIDATE_FAMILIES } from '../forecast/candidates.ts';
 import { loadEvents } from '../forecast/events/index.ts';
 import { durationToSteps, parseDuration, readVolumes } from '../forecast/io/index.ts';
 import { forecastCsv, forecastJson, provenance } from '../forecast/output.ts';
@@ -78,6 +79,21 @@ export function parseLevels(s: string | undefined): number[] {
   return levels;
 }
 
+/** Parses `--models snaive,ar`. @throws ModcapError BAD_ARGUMENT naming an unknown family */
+export function parseModels(s: string | undefined): string[] | undefined {
+  if (!s) return undefined;
+  const names = s.split(',').map((x) => x.trim());
+  for (const n of names) {
+    if (!(CANDIDATE_FAMILIES as readonly string[]).includes(n)) {
+      throw new ModcapError(
+        'BAD_ARGUMENT',
+        `--models: unknown model family "${n}"; use ${CANDIDATE_FAMILIES.join(', ')}`,
+      );
+    }
+  }
+  return names;
+}
+
 /** `modcap forecast ...` */
 export async function forecastCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -102,7 +118,7 @@ export async function forecastCommand(argv: string[]): Promise<number> {
     levels: parseLevels(values.levels),
     out: resolve(values.out),
     timeZone: values.tz,
-    models: values.models?.split(','),
+    models: parseModels(values.models),
     workers: values.workers === undefined ? undefined : Number(values.workers),
   });
   for (const f of files) console.log(f);
