@@ -61,7 +61,7 @@ export function defaultCandidates(
     if (periods.length === 0) out.push(snaive([1]));
   }
   if (want('ar')) out.push(ar());
-  if (want('ets')) out.push(ets());
+  if (want('ets')) out.push(ets({ search: 'fast' }));
   if (want('mstl') && periods.length) out.push(mstl({ periods, transform: 'log1p' }));
   if (want('regression')) out.push(regression());
   if (want('theta')) out.push(theta({ period: periods.length ? Math.round(periods[0]) : undefined }));

@@ -35,7 +35,7 @@ export interface AutoOptions {
   readonly minTrain?: number;
   /** Origins (the most recent) on which every candidate is scored before screening (default 2). */
   readonly screenOrigins?: number;
-  /** Candidates kept after screening for the remaining origins (default 4). */
+  /** Candidates kept after screening for the remaining origins (default: two thirds of them, at least 4). */
   readonly keep?: number;
 }
 
@@ -68,7 +68,6 @@ export function auto(opts: AutoOptions): Model {
   const stepOpt = opts.step;
   const maxCombine = opts.maxCombine ?? 3;
   const screenOrigins = opts.screenOrigins ?? 2;
-  const keep = opts.keep ?? 4;
   return {
     name: 'auto',
     fit(y, options = {}) {
@@ -128,6 +127,7 @@ export function auto(opts: AutoOptions): Model {
       const screenN = Math.min(screenOrigins, cuts.length);
       for (let i = 0; i < candidates.length; i++) for (let o = 0; o < screenN; o++) fitAt(i, o);
       const alive = candidates.map((_, i) => i).filter((i) => !runs[i].error);
+      const keep = opts.keep ?? Math.max(4, Math.ceil((2 * candidates.length) / 3));
       const kept = new Set(
         cuts.length > screenN && alive.length > keep
           ? alive.sort((a, b) => meanMae(a, screenN) - meanMae(b, screenN)).slice(0, keep)

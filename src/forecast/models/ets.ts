@@ -51,6 +51,14 @@ export interface EtsOptions {
   readonly initSeasons?: number;
   /** Nelder–Mead iteration cap per form (default max(300, 60 × number of free parameters)). */
   readonly maxIter?: number;
+  /**
+   * `full` (default, as R's ets): every form optimised to convergence. `fast`: every form optimised for
+   * a few iterations, then the `refine` best by the criterion optimised fully and compared again — about
+   * 3× cheaper, for use inside backtests over many series.
+   */
+  readonly search?: 'full' | 'fast';
+  /** Forms refined fully after a `fast` search (default 3). */
+  readonly refine?: number;
   /** Sample paths for simulated intervals (multiplicative season), default 500. */
   readonly simulations?: number;
   /** Seed of the simulation (default 20080101): the same seed gives the same intervals. */
@@ -74,6 +82,9 @@ const MAX_PERIOD = 24;
 export function formName(form: Pick<EtsForm, 'error' | 'trend' | 'season'>): string {
   return `ets(${form.error},${form.trend},${form.season})`;
 }
+
+/** Nelder–Mead iterations per form in the quick pass of a `fast` search. */
+const FAST_ITER = 60;
 
 /**
  * Exponential smoothing state-space models (ETS) with automatic form selection, after Hyndman, Koehler,
@@ -193,6 +204,8 @@ function fitEts(yIn: readonly number[], fitOptions: FitOptions, options: EtsOpti
     maxIter: options.maxIter,
   });
   const candidates: EtsCandidate[] = [];
+  const fast = options.search === 'fast';
+  const scored: { form: EtsForm; score: number }[] = [];
   let best: { fit: FormFit; score: number; aic: number; aicc: number; bic: number } | undefined;
   for (const error of errors) {
     for (const trend of trends) {
@@ -207,7 +220,7 @@ function fitEts(yIn: readonly number[], fitOptions: FitOptions, options: EtsOpti
         }
         let fit: FormFit;
         try {
-          fit = fitEtsForm(y, form, formOptions(form));
+          fit = fitEtsForm(y, form, fast ? { ...formOptions(form), maxIter: FAST_ITER } : formOptions(form));
         } catch (e) {
           if (e instanceof RangeError) {
             throw new ModcapError('BAD_ARGUMENT', e.message, {});
@@ -231,9 +244,29 @@ function fitEts(yIn: readonly number[], fitOptions: FitOptions, options: EtsOpti
           logLik: -0.5 * fit.lik,
         });
         const score = ic === 'aic' ? aic : ic === 'bic' ? bic : aicc;
+        scored.push({ form, score });
         if (best === undefined || score < best.score || (score === best.score && aic < best.aic)) {
           best = { fit, score, aic, aicc, bic };
         }
+      }
+    }
+  }
+  if (fast && best !== undefined) {
+    // refine the best few forms of the quick search to convergence, and choose again
+    const ranked = scored.sort((a, b) => a.score - b.score).slice(0, options.refine ?? 3);
+    best = undefined;
+    for (const r of ranked) {
+      const fit = fitEtsForm(y, r.form, formOptions(r.form));
+      if (!Number.isFinite(fit.lik)) continue;
+      const np = fit.nparams;
+      const aic = fit.lik + 2 * np;
+      const bic = fit.lik + Math.log(n) * np;
+      const aicc = n - np - 1 > 0 ? aic + (2 * np * (np + 1)) / (n - np - 1) : Number.POSITIVE_INFINITY;
+      const score = ic === 'aic' ? aic : ic === 'bic' ? bic : aicc;
+      const c = candidates.find((x) => x.form === formName(r.form));
+      if (c) Object.assign(c, { aicc: Number.isFinite(aicc) ? aicc : null, aic, bic, logLik: -0.5 * fit.lik });
+      if (best === undefined || score < best.score || (score === best.score && aic < best.aic)) {
+        best = { fit, score, aic, aicc, bic };
       }
     }
   }
