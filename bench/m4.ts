@@ -8,8 +8,10 @@
  * automatic choice over all series with the worker-thread runner (all cores).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { initSync, MSTL } from '@bsull/augurs/mstl';
 import { coverage } from '../src/forecast/metrics.ts';
 import { forecastSeries } from '../src/forecast/pipeline.ts';
 import { forecastMany } from '../src/forecast/runner.ts';
@@ -109,9 +111,40 @@ for (const m of models) {
   );
   console.error(`done ${m.label}`);
 }
+// augurs, in this same run: MSTL(24,168) with its AutoETS trend (its .wasm loaded from disk with initSync)
+if (!only || only.includes('augurs')) {
+  const jsPath = fileURLToPath(import.meta.resolve('@bsull/augurs/mstl'));
+  initSync({ module: readFileSync(join(dirname(jsPath), 'mstl_bg.wasm')) });
+  rows.push(
+    scoreRun('augurs 0.10 (this run)', 'MSTL(24,168)+AutoETS', (s) => {
+      const model = MSTL.ets([24, 168]);
+      model.fit(s.train);
+      const f80 = model.predict(M4_H, 0.8);
+      const f95 = model.predict(M4_H, 0.95);
+      model.free();
+      const clip = (x: number[] | Float64Array) => Array.from(x); // as augurs gives them (not clipped)
+      return {
+        point: clip(f95.point),
+        intervals: [
+          { level: 80, lower: clip(f80.intervals!.lower), upper: clip(f80.intervals!.upper) },
+          { level: 95, lower: clip(f95.intervals!.lower), upper: clip(f95.intervals!.upper) },
+        ],
+      };
+    }),
+  );
+  console.error('done augurs');
+}
 const request = { horizon: M4_H, levels: [80, 95] };
-rows.push(scoreRun('modcap', 'auto (default)', (s) => forecastSeries(toSeries(s), request)));
+rows.push(scoreRun('modcap', 'auto (default: preset fast)', (s) => forecastSeries(toSeries(s), request)));
 console.error('done auto');
+if (!only || only.includes('full')) {
+  rows.push(
+    scoreRun('modcap', 'auto (preset full)', (s) =>
+      forecastSeries(toSeries(s), { ...request, preset: 'full' }),
+    ),
+  );
+  console.error('done auto full');
+}
 
 // wall time of the whole run on all cores
 const t0 = performance.now();

@@ -80,7 +80,13 @@ const rows: { y: number; yhat: number; lo: number; hi: number }[] = [];
 const t0 = performance.now();
 for (const cut of cutoffs) {
   const s = seriesUpTo(cut);
-  const f = forecastSeries(s, { horizon: 365, levels: [80], events, holidays: false, models: process.env.MODELS?.split(',') });
+  const f = forecastSeries(s, {
+    horizon: 365,
+    levels: [80],
+    events,
+    holidays: false,
+    models: process.env.MODELS?.split(','),
+  });
   const idx = new Map(f.timestamps.map((t, k) => [t, k]));
   for (const d of data) {
     if (d.t <= cut || d.t > cut + horizon) continue;

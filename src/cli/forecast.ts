@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ModcapError } from '../errors.ts';
-import { CANDIDATE_FAMILIES } from '../forecast/candidates.ts';
+import { CANDIDATE_FAMILIES, PRESETS, type Preset } from '../forecast/candidates.ts';
 import { loadEvents } from '../forecast/events/index.ts';
 import { durationToSteps, parseDuration, readVolumes } from '../forecast/io/index.ts';
 import { forecastCsv, forecastJson, provenance } from '../forecast/output.ts';
@@ -19,6 +19,7 @@ export interface ForecastJob {
   readonly out: string;
   readonly timeZone?: string;
   readonly models?: string[];
+  readonly preset?: Preset;
   readonly workers?: number;
 }
 
@@ -42,7 +43,7 @@ export async function runForecastJob(
   const results: SeriesForecast[] = [];
   const failures = [];
   for (const [horizon, group] of groups) {
-    const request = { horizon, levels: job.levels, models: job.models, events };
+    const request = { horizon, levels: job.levels, models: job.models, preset: job.preset, events };
     const run = await forecastMany(group, request, {
       workers: job.workers,
       onProgress: progressPrinter('forecast'),
@@ -55,7 +56,7 @@ export async function runForecastJob(
   const meta = await provenance([job.input, ...(job.events ? [job.events] : [])], {
     horizon: job.horizon,
     levels: job.levels,
-    models: job.models ?? 'all',
+    models: job.models ?? `preset ${job.preset ?? 'fast'}`,
   });
   const csvPath = join(job.out, 'forecast.csv');
   const jsonPath = join(job.out, 'forecast.json');
@@ -94,6 +95,15 @@ export function parseModels(s: string | undefined): string[] | undefined {
   return names;
 }
 
+/** Parses `--preset fast|full`. @throws ModcapError BAD_ARGUMENT for another value */
+export function parsePreset(s: string | undefined): Preset | undefined {
+  if (s === undefined) return undefined;
+  if (!(PRESETS as readonly string[]).includes(s)) {
+    throw new ModcapError('BAD_ARGUMENT', `--preset: "${s}" is not one of ${PRESETS.join(', ')}`);
+  }
+  return s as Preset;
+}
+
 /** `modcap forecast ...` */
 export async function forecastCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -106,6 +116,7 @@ export async function forecastCommand(argv: string[]): Promise<number> {
       out: { type: 'string', default: 'out' },
       tz: { type: 'string' },
       models: { type: 'string' },
+      preset: { type: 'string' },
       workers: { type: 'string' },
     },
   });
@@ -119,6 +130,7 @@ export async function forecastCommand(argv: string[]): Promise<number> {
     out: resolve(values.out),
     timeZone: values.tz,
     models: parseModels(values.models),
+    preset: parsePreset(values.preset),
     workers: values.workers === undefined ? undefined : Number(values.workers),
   });
   for (const f of files) console.log(f);

@@ -6,11 +6,14 @@ const USAGE = `modcap — forecast moderation volume and plan reviewer capacity
 
 Usage:
   modcap forecast --input FILE --horizon 8w [--events FILE] [--levels 80,95] [--out DIR]
-                  [--tz ZONE] [--models snaive,ar,...] [--workers N]
+                  [--tz ZONE] [--preset fast|full] [--models snaive,ar,...] [--workers N]
   modcap demo [--out DIR]        forecast every demo series (data/demo) and write the results
   modcap help
 
-Durations: 48h, 14d, 8w (converted to steps of each series' grid).`;
+Durations: 48h, 14d, 8w (converted to steps of each series' grid).
+Presets: fast (default: seasonal naive, seasonal AR, Theta, regression when events/holidays/yearly
+cycles apply, Croston/TSB for intermittent counts) or full (adds ETS and MSTL; slower).
+Model families for --models: snaive, ar, ets, mstl, theta, regression, croston, tsb.`;
 
 /** Runs the CLI with argv (without node and script); returns the exit code. */
 export async function main(argv: string[]): Promise<number> {

@@ -41,33 +41,47 @@ export const CANDIDATE_FAMILIES = [
   'tsb',
 ] as const;
 
+/** Candidate presets: `fast` (default) keeps the models that earn their cost; `full` tries every family. */
+export const PRESETS = ['fast', 'full'] as const;
+export type Preset = (typeof PRESETS)[number];
+
+/** What the candidate set may depend on: the series' shape and what is known about it, never its identity. */
+export interface CandidateContext {
+  /** Seasonal periods the grid and length allow. */
+  readonly periods: readonly number[];
+  /** Restrict to these families (see {@link CANDIDATE_FAMILIES}); overrides the preset. */
+  readonly only?: readonly string[];
+  /** Default `fast`. */
+  readonly preset?: Preset;
+  /** True when the series has event or holiday regressors over its history. */
+  readonly hasRegressors?: boolean;
+}
+
 /**
- * The default candidate set for a series, chosen from its grid and its shape only (never its identity):
- * every seasonal naive, the seasonal AR, ETS chosen by AICc, MSTL on log1p counts, the regression on trend, Fourier
- * seasonality, events and holidays, and Theta; for intermittent counts
- * (Syntetos–Boylan: ADI ≥ 1.32) Croston (SBA) and TSB are added.
- *
- * @param only restrict to these families (see {@link CANDIDATE_FAMILIES})
+ * The candidate set for a series.
+ * - `fast` (default): every seasonal naive, the seasonal AR and Theta; the regression on trend, Fourier
+ *   seasonality, events and holidays when the series has event or holiday regressors or a yearly cycle
+ *   in its periods; Croston (SBA) and TSB for intermittent counts (Syntetos–Boylan: ADI ≥ 1.32).
+ * - `full`: all of those plus ETS chosen by AICc and MSTL on log1p counts, and the regression always.
+ * On M4 Hourly `full` is more accurate and about ten times slower (bench/README.md).
  */
-export function defaultCandidates(
-  y: readonly number[],
-  periods: readonly number[],
-  only?: readonly string[],
-): Model[] {
+export function defaultCandidates(y: readonly number[], context: CandidateContext): Model[] {
+  const { periods, only } = context;
+  const full = context.preset === 'full';
+  const yearly = periods.some((m) => m >= 52);
   const out: Model[] = [];
-  const want = (name: string) => !only || only.includes(name);
-  if (want('snaive')) {
+  const want = (name: string, inPreset: boolean) => (only ? only.includes(name) : inPreset);
+  if (want('snaive', true)) {
     for (const m of periods) out.push(snaive([m]));
     if (periods.length === 0) out.push(snaive([1]));
   }
-  if (want('ar')) out.push(ar());
-  if (want('ets')) out.push(ets({ search: 'fast' }));
-  if (want('mstl') && periods.length) out.push(mstl({ periods, transform: 'log1p' }));
-  if (want('regression')) out.push(regression());
-  if (want('theta')) out.push(theta({ period: periods.length ? Math.round(periods[0]) : undefined }));
-  if (isIntermittent(y)) {
-    if (want('croston')) out.push(croston({ variant: 'sba' }));
-    if (want('tsb')) out.push(tsb());
-  }
+  if (want('ar', true)) out.push(ar());
+  if (want('theta', true)) out.push(theta({ period: periods.length ? Math.round(periods[0]) : undefined }));
+  if (want('regression', full || context.hasRegressors === true || yearly)) out.push(regression());
+  if (want('ets', full)) out.push(ets({ search: 'fast' }));
+  if (want('mstl', full) && periods.length) out.push(mstl({ periods, transform: 'log1p' }));
+  const intermittent = isIntermittent(y);
+  if (want('croston', intermittent)) out.push(croston({ variant: 'sba' }));
+  if (want('tsb', intermittent)) out.push(tsb());
   return out;
 }

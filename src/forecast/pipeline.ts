@@ -1,5 +1,5 @@
 import { ModcapError } from '../errors.ts';
-import { defaultCandidates, periodsFor, usablePeriods } from './candidates.ts';
+import { defaultCandidates, type Preset, periodsFor, usablePeriods } from './candidates.ts';
 import {
   applyEventEffects,
   buildRegressors,
@@ -22,8 +22,10 @@ export interface ForecastRequest {
   readonly horizon: number;
   /** Interval levels in percent (default 80, 95). */
   readonly levels?: readonly number[];
-  /** Candidate model families to consider (default: all). */
+  /** Candidate model families to consider (overrides the preset). */
   readonly models?: readonly string[];
+  /** Candidate preset: `fast` (default) or `full` (every family; slower, a little more accurate). */
+  readonly preset?: Preset;
   /** Rolling origins of the backtest (default 5). */
   readonly origins?: number;
   /** Largest number of models averaged (default 3; 1 = pure selection). */
@@ -104,7 +106,12 @@ export function forecastSeries(series: Series, request: ForecastRequest): Series
     regressors: regressors.fitOptions,
   };
   const model = auto({
-    candidates: defaultCandidates(values, periods, request.models),
+    candidates: defaultCandidates(values, {
+      periods,
+      only: request.models,
+      preset: request.preset,
+      hasRegressors: regressors.history.names.length > 0,
+    }),
     horizon: h,
     origins: request.origins ?? DEFAULT_ORIGINS,
     maxCombine: request.maxCombine,

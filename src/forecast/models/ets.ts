@@ -264,7 +264,8 @@ function fitEts(yIn: readonly number[], fitOptions: FitOptions, options: EtsOpti
       const aicc = n - np - 1 > 0 ? aic + (2 * np * (np + 1)) / (n - np - 1) : Number.POSITIVE_INFINITY;
       const score = ic === 'aic' ? aic : ic === 'bic' ? bic : aicc;
       const c = candidates.find((x) => x.form === formName(r.form));
-      if (c) Object.assign(c, { aicc: Number.isFinite(aicc) ? aicc : null, aic, bic, logLik: -0.5 * fit.lik });
+      if (c)
+        Object.assign(c, { aicc: Number.isFinite(aicc) ? aicc : null, aic, bic, logLik: -0.5 * fit.lik });
       if (best === undefined || score < best.score || (score === best.score && aic < best.aic)) {
         best = { fit, score, aic, aicc, bic };
       }
