@@ -120,6 +120,7 @@ for (const [id, y] of train) {
 summarise('snaive (reference)', snaive);
 
 const num = (s: string | undefined) => (s === undefined || s === '' || s === 'NA' ? Number.NaN : Number(s));
+const models = new Map<string, Map<string, Row[]>>([['snaive', snaive]]);
 for (const f of readdirSync(RES_DIR).sort()) {
   if (!f.endsWith('-m4.csv')) continue;
   const byId = new Map<string, Row[]>();
@@ -138,11 +139,22 @@ for (const f of readdirSync(RES_DIR).sort()) {
     });
     byId.set(id, list);
   }
+  models.set(f.replace(/-m4\.csv$/, ''), byId);
   summarise(f.replace(/\.csv$/, ''), byId);
-  // Same-subset seasonal naive, for comparisons on subsets.
-  if (byId.size < train.size) {
+}
+
+// Subset runs: compare every model that covers the same series on exactly those series.
+const seen = new Set<string>();
+for (const [name, byId] of models) {
+  if (byId.size >= train.size) continue;
+  const key = [...byId.keys()].sort().join(' ');
+  if (seen.has(key)) continue;
+  seen.add(key);
+  console.log(`\nOn the ${byId.size} series of ${name}:`);
+  for (const [other, o] of models) {
+    if (![...byId.keys()].every((id) => o.has(id))) continue;
     const sub = new Map<string, Row[]>();
-    for (const id of byId.keys()) sub.set(id, snaive.get(id) ?? []);
-    summarise('  snaive same subset', sub);
+    for (const id of byId.keys()) sub.set(id, o.get(id) ?? []);
+    summarise(`  ${other}`, sub);
   }
 }

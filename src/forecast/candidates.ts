@@ -9,14 +9,14 @@ import { tsb } from './models/tsb.ts';
 import type { Frequency, Model } from './types.ts';
 
 /**
- * Seasonal periods, in steps, that a grid of this frequency carries: hourly → day and week;
+ * Seasonal periods, in steps, that a grid of this frequency carries: hourly → day, week and year;
  * daily → week and year; weekly → year.
- * @example periodsFor('hour') // => [24, 168]
+ * @example periodsFor('hour') // => [24, 168, 8766]
  */
 export function periodsFor(freq: Frequency): number[] {
   switch (freq) {
     case 'hour':
-      return [24, 168];
+      return [24, 168, 8766];
     case 'day':
       return [7, 365.25];
     case 'week':
@@ -24,9 +24,16 @@ export function periodsFor(freq: Frequency): number[] {
   }
 }
 
-/** Periods that fit at least twice in n points (a shorter series cannot show the season). */
+/** Steps in a year, per grid. */
+export const YEAR_STEPS: Readonly<Record<Frequency, number>> = { hour: 8766, day: 365.25, week: 365.25 / 7 };
+
+/**
+ * Periods that fit at least 1.9 times in n points (a shorter series cannot show the season; 1.9 lets
+ * two years of data less a few days keep the yearly cycle).
+ * @example usablePeriods([24, 168, 8766], 1344) // => [24, 168]
+ */
 export function usablePeriods(periods: readonly number[], n: number): number[] {
-  return periods.filter((m) => m > 1 && 2 * m <= n);
+  return periods.filter((m) => m > 1 && 1.9 * m <= n);
 }
 
 /** Names of the model families the automatic choice can use (`--models` takes these). */
@@ -49,6 +56,8 @@ export type Preset = (typeof PRESETS)[number];
 export interface CandidateContext {
   /** Seasonal periods the grid and length allow. */
   readonly periods: readonly number[];
+  /** The grid, to tell a yearly cycle among the periods. */
+  readonly freq?: Frequency;
   /** Restrict to these families (see {@link CANDIDATE_FAMILIES}); overrides the preset. */
   readonly only?: readonly string[];
   /** Default `fast`. */
@@ -68,7 +77,8 @@ export interface CandidateContext {
 export function defaultCandidates(y: readonly number[], context: CandidateContext): Model[] {
   const { periods, only } = context;
   const full = context.preset === 'full';
-  const yearly = periods.some((m) => m >= 52);
+  const year = context.freq ? YEAR_STEPS[context.freq] : Number.POSITIVE_INFINITY;
+  const yearly = periods.some((m) => Math.abs(m - year) < 1);
   const out: Model[] = [];
   const want = (name: string, inPreset: boolean) => (only ? only.includes(name) : inPreset);
   if (want('snaive', true)) {

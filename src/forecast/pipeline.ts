@@ -108,6 +108,7 @@ export function forecastSeries(series: Series, request: ForecastRequest): Series
   const model = auto({
     candidates: defaultCandidates(values, {
       periods,
+      freq: series.freq,
       only: request.models,
       preset: request.preset,
       hasRegressors: regressors.history.names.length > 0,
