@@ -11,8 +11,8 @@ Usage:
   modcap help
 
 Durations: 48h, 14d, 8w (converted to steps of each series' grid).
-Presets: fast (default: seasonal naive, seasonal AR, Theta, regression when events/holidays/yearly
-cycles apply, Croston/TSB for intermittent counts) or full (adds ETS and MSTL; slower).
+Presets: fast (default: seasonal naive, seasonal AR, Theta, MSTL, regression when events/holidays/
+yearly cycles apply, Croston/TSB for intermittent counts) or full (adds ETS, always regression; slower).
 Model families for --models: snaive, ar, ets, mstl, theta, regression, croston, tsb.`;
 
 /** Runs the CLI with argv (without node and script); returns the exit code. */

@@ -68,11 +68,12 @@ export interface CandidateContext {
 
 /**
  * The candidate set for a series.
- * - `fast` (default): every seasonal naive, the seasonal AR and Theta; the regression on trend, Fourier
- *   seasonality, events and holidays when the series has event or holiday regressors or a yearly cycle
- *   in its periods; Croston (SBA) and TSB for intermittent counts (Syntetos–Boylan: ADI ≥ 1.32).
- * - `full`: all of those plus ETS chosen by AICc and MSTL on log1p counts, and the regression always.
- * On M4 Hourly `full` is more accurate and about ten times slower (bench/README.md).
+ * - `fast` (default): every seasonal naive, the seasonal AR, Theta and MSTL on log1p counts (its trend
+ *   by damped Holt, ETS(A,Ad,N)); the regression on trend, Fourier seasonality, events and holidays when
+ *   the series has event or holiday regressors or a yearly cycle in its periods; Croston (SBA) and TSB
+ *   for intermittent counts (Syntetos–Boylan: ADI ≥ 1.32).
+ * - `full`: all of those plus ETS chosen by AICc, and the regression always. It costs about three times
+ *   as much for a small gain (bench/README.md).
  */
 export function defaultCandidates(y: readonly number[], context: CandidateContext): Model[] {
   const { periods, only } = context;
@@ -89,7 +90,7 @@ export function defaultCandidates(y: readonly number[], context: CandidateContex
   if (want('theta', true)) out.push(theta({ period: periods.length ? Math.round(periods[0]) : undefined }));
   if (want('regression', full || context.hasRegressors === true || yearly)) out.push(regression());
   if (want('ets', full)) out.push(ets({ search: 'fast' }));
-  if (want('mstl', full) && periods.length) out.push(mstl({ periods, transform: 'log1p' }));
+  if (want('mstl', true) && periods.length) out.push(mstl({ periods, transform: 'log1p' }));
   const intermittent = isIntermittent(y);
   if (want('croston', intermittent)) out.push(croston({ variant: 'sba' }));
   if (want('tsb', intermittent)) out.push(tsb());
