@@ -7,7 +7,7 @@
  * Times: per-series fit + predict in this thread (median and mean ms), and the wall time of the
  * automatic choice over all series with the worker-thread runner (all cores).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -164,33 +164,38 @@ const peerFiles: [string, string, string][] = [
 ];
 if (!values['no-peers']) {
   for (const [tool, model, file] of peerFiles) {
-    const path = resolve(peerDir, `${file}-m4.csv`);
-    if (!existsSync(path)) continue;
+    // a peer run may be split in parts: <file>-m4.csv, <file>-m4-part2.csv, ...
+    const parts = readdirSync(peerDir).filter(
+      (f) => f === `${file}-m4.csv` || new RegExp(`^${file}-m4-part\\d+\\.csv$`).test(f),
+    );
+    if (parts.length === 0) continue;
     const byId = new Map<
       string,
       { point: number[]; lo80: number[]; hi80: number[]; lo95: number[]; hi95: number[] }
     >();
-    const lines = readFileSync(path, 'utf8').trim().split('\n');
-    const head = lines[0].split(',').map((c) => c.replace(/"/g, ''));
-    const col = (n: string) => head.indexOf(n);
-    for (const line of lines.slice(1)) {
-      const c = line.split(',').map((x) => x.replace(/"/g, ''));
-      const id = c[col('id')];
-      const h = Number(c[col('h')]) - 1;
-      const e = byId.get(id) ?? { point: [], lo80: [], hi80: [], lo95: [], hi95: [] };
-      e.point[h] = Number(c[col('point')]);
-      for (const k of ['lo80', 'hi80', 'lo95', 'hi95'] as const)
-        e[k][h] = col(k) >= 0 ? Number(c[col(k)]) : Number.NaN;
-      byId.set(id, e);
-    }
-    const timesPath = resolve(peerDir, `${file}-m4-times.csv`);
     const times = new Map<string, number>();
-    if (existsSync(timesPath)) {
-      const tl = readFileSync(timesPath, 'utf8').trim().split('\n');
-      const th = tl[0].split(',').map((c) => c.replace(/"/g, ''));
-      for (const line of tl.slice(1)) {
+    for (const part of parts) {
+      const lines = readFileSync(resolve(peerDir, part), 'utf8').trim().split('\n');
+      const head = lines[0].split(',').map((c) => c.replace(/"/g, ''));
+      const col = (n: string) => head.indexOf(n);
+      for (const line of lines.slice(1)) {
         const c = line.split(',').map((x) => x.replace(/"/g, ''));
-        times.set(c[th.indexOf('id')], Number(c[th.indexOf('seconds')]) * 1000);
+        const id = c[col('id')];
+        const h = Number(c[col('h')]) - 1;
+        const e = byId.get(id) ?? { point: [], lo80: [], hi80: [], lo95: [], hi95: [] };
+        e.point[h] = Number(c[col('point')]);
+        for (const k of ['lo80', 'hi80', 'lo95', 'hi95'] as const)
+          e[k][h] = col(k) >= 0 ? Number(c[col(k)]) : Number.NaN;
+        byId.set(id, e);
+      }
+      const timesPath = resolve(peerDir, part.replace(/\.csv$/, '-times.csv'));
+      if (existsSync(timesPath)) {
+        const tl = readFileSync(timesPath, 'utf8').trim().split('\n');
+        const th = tl[0].split(',').map((c) => c.replace(/"/g, ''));
+        for (const line of tl.slice(1)) {
+          const c = line.split(',').map((x) => x.replace(/"/g, ''));
+          times.set(c[th.indexOf('id')], Number(c[th.indexOf('seconds')]) * 1000);
+        }
       }
     }
     const covered = series.filter((s) => byId.has(s.id));
