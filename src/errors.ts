@@ -30,6 +30,10 @@ export const ERROR_CODES = {
   },
   SERIES_TOO_SHORT: { status: 422, hint: 'Give more history, or choose a model that needs fewer points.' },
   BAD_ARGUMENT: { status: 400, hint: 'Check the argument named in the error.' },
+  EXPLAIN_NO_OVERLAP: {
+    status: 422,
+    hint: 'The forecast and the actuals must share series keys and timestamps; check both files and --from/--to.',
+  },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,5 +1,6 @@
 import { ModcapError } from '../errors.ts';
 import { demoCommand } from './demo.ts';
+import { EXPLAIN_USAGE, explainCommand } from './explain.ts';
 import { forecastCommand } from './forecast.ts';
 
 const USAGE = `modcap — forecast moderation volume and plan reviewer capacity
@@ -13,7 +14,9 @@ Usage:
 Durations: 48h, 14d, 8w (converted to steps of each series' grid).
 Presets: fast (default: seasonal naive, seasonal AR, Theta, MSTL, regression when events/holidays/
 yearly cycles apply, Croston/TSB for intermittent counts) or full (adds ETS, always regression; slower).
-Model families for --models: snaive, ar, ets, mstl, theta, regression, croston, tsb.`;
+Model families for --models: snaive, ar, ets, mstl, theta, regression, croston, tsb.
+
+${EXPLAIN_USAGE}`;
 
 /** Runs the CLI with argv (without node and script); returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -24,6 +27,8 @@ export async function main(argv: string[]): Promise<number> {
         return await forecastCommand(rest);
       case 'demo':
         return await demoCommand(rest);
+      case 'explain':
+        return await explainCommand(rest);
       case undefined:
       case 'help':
       case '--help':
