@@ -1,0 +1,191 @@
+import { describe, expect, it } from 'vitest';
+import { detectAnomalies, detectAnomaliesMany } from '../../../src/forecast/anomalies/batch.ts';
+import { matchEvents } from '../../../src/forecast/anomalies/match-events.ts';
+import type { Anomaly } from '../../../src/forecast/anomalies/types.ts';
+import type { EventSpec } from '../../../src/forecast/events/schema.ts';
+import type { Series } from '../../../src/forecast/types.ts';
+
+const HOUR = 3_600_000;
+const T0 = Date.UTC(2025, 0, 6); // a Monday, UTC midnight
+
+function noisy(n: number, seed: number, mean: (t: number) => number): number[] {
+  let s = seed >>> 0;
+  const u = () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
+  };
+  return Array.from({ length: n }, (_, t) => {
+    const mu = mean(t);
+    const z = Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
+    return Math.max(0, Math.round(mu * Math.exp(0.03 * z) + Math.sqrt(mu) * 0.5 * z));
+  });
+}
+const profile = (t: number) =>
+  300 * (1 + 0.7 * Math.sin((2 * Math.PI * t) / 24)) * (1 + 0.1 * Math.cos((2 * Math.PI * t) / 168));
+
+function series(values: number[], key = { queue: 'reviews', language: 'de', market: 'DE' }): Series {
+  return {
+    key,
+    id: `${key.queue}|${key.language}|${key.market}`,
+    freq: 'hour',
+    timeZone: 'UTC',
+    timestamps: values.map((_, i) => T0 + i * HOUR),
+    values,
+  };
+}
+
+const n = 24 * 7 * 10; // ten weeks
+const stepAt = 24 * 40; // day 40, 00:00
+
+function scenario(): number[] {
+  const y = noisy(n, 12, (t) => profile(t) * (t >= stepAt ? 1.5 : 1));
+  for (let i = 24 * 10 + 12; i < 24 * 10 + 18; i++) y[i] *= 4; // spike burst, day 10 12:00–17:00
+  for (let i = 24 * 20; i < 24 * 20 + 8; i++) y[i] = Number.NaN; // gap, day 20 00:00–07:00
+  for (let i = 24 * 25 + 10; i < 24 * 25 + 16; i++) y[i] = 0; // zero run, day 25 10:00–15:00
+  for (let i = 24 * 55 + 3; i < 24 * 55 + 13; i++) y[i] = 777; // stuck counter, day 55
+  return y;
+}
+
+describe('detectAnomalies', () => {
+  const found = detectAnomalies(series(scenario()));
+
+  it('reports the spike burst once, as one spike', () => {
+    const spikes = found.filter(
+      (a) => a.kind === 'spike' && a.startIndex <= 24 * 10 + 17 && a.endIndex >= 24 * 10 + 12,
+    );
+    expect(spikes.length).toBe(1);
+    expect(spikes[0].observed).toBeGreaterThan(spikes[0].upper);
+    expect(spikes[0].observed / spikes[0].expected).toBeGreaterThan(2.5);
+  });
+
+  it('reports the gap, the zero run and the flat line as data problems', () => {
+    const kinds = (k: string) => found.filter((a) => a.kind === k).map((a) => [a.startIndex, a.endIndex]);
+    expect(kinds('gap')).toEqual([[480, 487]]);
+    expect(kinds('zeros')).toEqual([[610, 615]]);
+    expect(kinds('flatline')).toEqual([[1323, 1332]]);
+    // the zero run is not also a dip
+    expect(found.some((a) => a.kind === 'dip' && a.startIndex <= 615 && a.endIndex >= 610)).toBe(false);
+  });
+
+  it('finds the +50 % step within a day, with its relative change', () => {
+    const shifts = found.filter((a) => a.kind === 'level-shift');
+    expect(shifts.length).toBe(1);
+    expect(Math.abs(shifts[0].startIndex - stepAt)).toBeLessThanOrEqual(24);
+    expect(shifts[0].relativeChange).toBeGreaterThan(0.35);
+    expect(shifts[0].relativeChange).toBeLessThan(0.65);
+    // and it is not double-reported as a spike at the changepoint
+    expect(found.some((a) => a.kind === 'spike' && Math.abs(a.startIndex - stepAt) <= 24)).toBe(false);
+  });
+
+  it('sorts by start and fills the contract fields', () => {
+    for (let i = 1; i < found.length; i++) expect(found[i].start).toBeGreaterThanOrEqual(found[i - 1].start);
+    for (const a of found) {
+      expect(a.seriesId).toBe('reviews|de|DE');
+      expect(a.level).toBe(95);
+      expect(a.severity).toBeGreaterThanOrEqual(0);
+      expect(a.start).toBe(T0 + a.startIndex * HOUR);
+    }
+  });
+
+  it('finds few false alarms in a clean series', () => {
+    const clean = detectAnomalies(series(noisy(n, 99, profile)));
+    expect(clean.length).toBeLessThanOrEqual(2);
+  });
+
+  it('labels with the events calendar', () => {
+    const events: EventSpec[] = [
+      {
+        name: 'policy',
+        type: 'policy',
+        start: new Date(T0 + (stepAt + 20) * HOUR).toISOString(),
+        shape: { kind: 'step' },
+      },
+      {
+        name: 'sale',
+        type: 'promotion',
+        start: new Date(T0 + 24 * 10 * HOUR).toISOString(),
+        end: new Date(T0 + 24 * 11 * HOUR).toISOString(),
+        shape: { kind: 'window' },
+      },
+    ];
+    const labelled = detectAnomalies(series(scenario()), { events });
+    expect(labelled.find((a) => a.kind === 'level-shift')?.event).toEqual({ name: 'policy', type: 'policy' });
+    expect(
+      labelled.find((a) => a.kind === 'spike' && a.startIndex >= 240 && a.startIndex < 264)?.event,
+    ).toEqual({
+      name: 'sale',
+      type: 'promotion',
+    });
+    expect(labelled.filter((a) => a.kind === 'gap').every((a) => a.event === undefined)).toBe(true);
+  });
+
+  describe('degenerate input', () => {
+    it('empty, short, constant, all zero, all NaN', () => {
+      expect(detectAnomalies(series([]))).toEqual([]);
+      expect(detectAnomalies(series([5, 6, 7]))).toEqual([]);
+      expect(detectAnomalies(series(Array(500).fill(40)))).toEqual([]);
+      expect(detectAnomalies(series(Array(500).fill(0)))).toEqual([]);
+      const nan = detectAnomalies(series(Array(100).fill(Number.NaN)));
+      expect(nan.map((a) => [a.kind, a.startIndex, a.endIndex])).toEqual([['gap', 0, 99]]);
+    });
+  });
+});
+
+describe('detectAnomaliesMany', () => {
+  it('runs every series and sorts by id then start', () => {
+    const a = series(scenario(), { queue: 'b', language: 'x', market: 'Y' });
+    const b = series(noisy(n, 5, profile), { queue: 'a', language: 'x', market: 'Y' });
+    const all = detectAnomaliesMany([a, b]);
+    const ids = all.map((x) => x.seriesId);
+    expect(ids).toEqual([...ids].sort());
+    expect(all.filter((x) => x.seriesId === 'b|x|Y').length).toBe(detectAnomalies(a).length);
+  });
+});
+
+describe('matchEvents', () => {
+  const base: Anomaly = {
+    seriesId: 'comments|en|US',
+    key: { queue: 'comments', language: 'en', market: 'US' },
+    kind: 'level-shift',
+    start: Date.UTC(2025, 5, 3, 12),
+    end: Date.UTC(2025, 5, 3, 12),
+    startIndex: 0,
+    endIndex: 0,
+    expected: 1,
+    lower: 0,
+    upper: 2,
+    level: 95,
+    observed: 2,
+    severity: 5,
+    detector: 'pelt',
+  };
+  const launch: EventSpec = {
+    name: 'launch',
+    type: 'launch',
+    start: '2025-05-01T00:00:00Z',
+    queues: ['comments'],
+    shape: { kind: 'ramp', days: 33 },
+  };
+  it('matches a level shift at the ramp end (±2 days) but not 3 days off', () => {
+    // ramp end = 2025-06-03T00:00Z; shift at 12:00 the same day → 12 h off
+    expect(matchEvents([base], [launch], 'UTC')[0].event).toEqual({ name: 'launch', type: 'launch' });
+    const far = { ...base, start: Date.UTC(2025, 5, 6, 1), end: Date.UTC(2025, 5, 6, 1) };
+    expect(matchEvents([far], [launch], 'UTC')[0].event).toBeUndefined();
+  });
+  it('ignores events that do not touch the series', () => {
+    expect(matchEvents([base], [{ ...launch, queues: ['reviews'] }], 'UTC')[0].event).toBeUndefined();
+  });
+  it('labels a dip on a public holiday when asked', () => {
+    const dip = {
+      ...base,
+      kind: 'dip' as const,
+      start: Date.UTC(2025, 11, 25, 10),
+      end: Date.UTC(2025, 11, 25, 12),
+    };
+    expect(matchEvents([dip], [], 'America/New_York', { holidays: true })[0].event?.type).toBe('holiday');
+    expect(matchEvents([dip], [], 'America/New_York')[0].event).toBeUndefined();
+  });
+});

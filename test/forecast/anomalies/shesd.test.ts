@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { generalizedEsd, runningMedian, shesd, tQuantile } from '../../../src/forecast/anomalies/shesd.ts';
+
+function poissonSeries(n: number, seed: number, mean: (t: number) => number): number[] {
+  let s = seed >>> 0;
+  const u = () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
+  };
+  // Normal approximation of Poisson(μ) for μ ≫ 1.
+  return Array.from({ length: n }, (_, t) => {
+    const mu = mean(t);
+    const z = Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
+    return Math.max(0, Math.round(mu + Math.sqrt(mu) * z));
+  });
+}
+
+const daily = (t: number) =>
+  200 * (1 + 0.8 * Math.sin((2 * Math.PI * t) / 24)) * (1 + 0.15 * Math.cos((2 * Math.PI * t) / 168));
+
+describe('tQuantile', () => {
+  it('matches Student t tables', () => {
+    // standard t tables: t(0.975, 30) = 2.042272, t(0.995, 20) = 2.845340, t(0.999, 100) = 3.173739
+    expect(tQuantile(0.975, 30)).toBeCloseTo(2.042272, 3);
+    expect(tQuantile(0.995, 20)).toBeCloseTo(2.84534, 2);
+    expect(tQuantile(0.999, 100)).toBeCloseTo(3.173739, 3);
+  });
+});
+
+describe('generalizedEsd', () => {
+  it("finds Rosner's planted outliers and nothing in clean data", () => {
+    const base = Array.from({ length: 50 }, (_, i) => Math.sin(i * 1.7));
+    expect(generalizedEsd(base, 5)).toEqual([]);
+    const x = base.slice();
+    x[10] = 12;
+    x[33] = -9;
+    expect(generalizedEsd(x, 5).sort((a, b) => a - b)).toEqual([10, 33]);
+  });
+  it('tests one side when asked', () => {
+    const x = Array.from({ length: 40 }, (_, i) => Math.cos(i));
+    x[5] = 20;
+    x[6] = -20;
+    expect(generalizedEsd(x, 4, { direction: 'pos' })).toEqual([5]);
+  });
+});
+
+describe('runningMedian', () => {
+  it('keeps a step sharp and ignores a lone spike', () => {
+    // hand-computed: windows of 3 → [med(1,9)=5, med(1,9,2)=2, med(9,2,3)=3, med(2,3,4)=3, med(3,4)=3.5]
+    expect(runningMedian([1, 9, 2, 3, 4], 3)).toEqual([5, 2, 3, 3, 3.5]);
+    expect(runningMedian([0, 0, 0, 0, 5, 5, 5, 5], 5)).toEqual([0, 0, 0, 0, 5, 5, 5, 5]);
+  });
+});
+
+describe('shesd', () => {
+  it('finds injected spikes and does not flag the daily peaks', () => {
+    const y = poissonSeries(24 * 7 * 6, 4, daily);
+    const spikes = [300, 301, 302, 700, 900];
+    for (const i of spikes) y[i] = Math.round(daily(i) * 3 + 100);
+    const r = shesd(y, { periods: [24, 168] });
+    for (const i of spikes) expect(r.anomalies).toContain(i);
+    // every other flag would be a false alarm: at most a handful in 1,008 points
+    expect(r.anomalies.filter((i) => !spikes.includes(i)).length).toBeLessThanOrEqual(3);
+    // no flag at the daily peaks (hour 6 of each day, where sin = 1)
+    const peaks = r.anomalies.filter((i) => i % 24 === 6 && !spikes.includes(i));
+    expect(peaks.length).toBe(0);
+  });
+
+  it('finds a dip to near zero (an outage)', () => {
+    const y = poissonSeries(24 * 7 * 4, 8, daily);
+    for (let i = 400; i < 404; i++) y[i] = 1;
+    const r = shesd(y, { periods: [24, 168] });
+    for (let i = 400; i < 404; i++) expect(r.anomalies).toContain(i);
+    expect(r.residual[401]).toBeLessThan(-2);
+  });
+
+  describe('degenerate input', () => {
+    it('short, constant, all zero, all NaN', () => {
+      expect(shesd([]).anomalies).toEqual([]);
+      expect(shesd([1, 2, 3]).anomalies).toEqual([]);
+      expect(shesd(Array(200).fill(50), { periods: [24] }).anomalies).toEqual([]);
+      expect(shesd(Array(200).fill(0), { periods: [24] }).anomalies).toEqual([]);
+      expect(shesd(Array(200).fill(Number.NaN), { periods: [24] }).anomalies).toEqual([]);
+    });
+    it('does not test gaps', () => {
+      const y = poissonSeries(24 * 14, 2, daily).map((v, i) => (i >= 100 && i < 110 ? Number.NaN : v));
+      const r = shesd(y, { periods: [24] });
+      expect(r.anomalies.some((i) => i >= 100 && i < 110)).toBe(false);
+      expect(Number.isNaN(r.residual[105])).toBe(true);
+    });
+  });
+});
