@@ -100,6 +100,13 @@ export function forecastJson(
         to: i.to === undefined ? undefined : new Date(i.to).toISOString(),
       })),
       gapsFilled: r.gapsFilled,
+      cleaned: r.cleaned.map((a) => ({
+        kind: a.kind,
+        start: new Date(a.start).toISOString(),
+        end: new Date(a.end).toISOString(),
+        observed: a.observed,
+        expected: a.expected,
+      })),
       historyLength: r.historyLength,
       params: r.params,
       forecast: r.timestamps.map((ts, t) => ({

@@ -1,4 +1,6 @@
 import { ModcapError } from '../errors.ts';
+import { detectAnomalies } from './anomalies/batch.ts';
+import type { Anomaly } from './anomalies/types.ts';
 import { defaultCandidates, type Preset, periodsFor, usablePeriods } from './candidates.ts';
 import {
   applyEventEffects,
@@ -34,6 +36,12 @@ export interface ForecastRequest {
   readonly events?: readonly EventSpec[];
   /** Holiday calendar; default: the series' `market` as a country; `false`: none. */
   readonly holidays?: HolidayOptions | false;
+  /**
+   * Clean history before fitting: point anomalies and data problems found by the batch detector (not
+   * explained by a calendar event) are treated as gaps, filled and given zero weight. Default false until
+   * its benefit is shown on more data (bench/README.md, cleaning).
+   */
+  readonly clean?: boolean;
 }
 
 /** The forecast of one series with everything that produced it. */
@@ -62,6 +70,8 @@ export interface SeriesForecast {
   readonly eventImpacts: readonly EventImpact[];
   /** Holiday calendar used (e.g. `US`), or null. */
   readonly holidayCalendar: string | null;
+  /** Anomalies removed from history before fitting (with `clean`). */
+  readonly cleaned: readonly Anomaly[];
   /** Gaps in history that were filled (and given zero weight). */
   readonly gapsFilled: number;
   /** Set when the automatic choice failed and a simpler model was used instead. */
@@ -88,7 +98,19 @@ export function forecastSeries(series: Series, request: ForecastRequest): Series
   if (known < 2)
     throw new ModcapError('SERIES_TOO_SHORT', `series ${series.id} has ${known} known values; 2 needed`);
   const periods = usablePeriods(periodsFor(series.freq), series.values.length);
-  const { values, weights, filled } = impute(series.values, periods);
+  let history = series.values;
+  let cleaned: Anomaly[] = [];
+  if (request.clean) {
+    cleaned = detectAnomalies(series, { events: request.events, levelShifts: false }).filter(
+      (a) => a.kind !== 'level-shift' && a.kind !== 'gap' && !a.event,
+    );
+    if (cleaned.length) {
+      const masked = series.values.slice();
+      for (const a of cleaned) for (let t = a.startIndex; t <= a.endIndex; t++) masked[t] = Number.NaN;
+      history = masked;
+    }
+  }
+  const { values, weights } = impute(history, periods);
   const future = (k: number) => futureTimestamps(series, k);
   const regressors = buildRegressors({
     key: series.key,
@@ -183,7 +205,8 @@ export function forecastSeries(series: Series, request: ForecastRequest): Series
     eventEffects: effects,
     eventImpacts: impacts,
     holidayCalendar: regressors.calendar,
-    gapsFilled: filled,
+    cleaned,
+    gapsFilled: series.values.reduce((n, v) => n + (Number.isNaN(v) ? 1 : 0), 0),
     fallback,
     historyLength: values.length,
   };

@@ -87,6 +87,23 @@ describe('forecastSeries', () => {
     expect(f.point).toEqual(y.slice(-24));
   });
 
+  it('with clean, drops an injected spike from history before fitting, and lists it', () => {
+    const spiky = y.slice();
+    const at = y.length - 24 * 7 + 5; // a week before the end, at the hour the snaive(168) would copy
+    for (let t = at; t < at + 4; t++) spiky[t] = y[t] * 8;
+    const plain = forecastSeries(hourly(spiky), { horizon: 24 * 7, holidays: false });
+    const cleaned = forecastSeries(hourly(spiky), { horizon: 24 * 7, holidays: false, clean: true });
+    const spike = cleaned.cleaned.find(
+      (a) => a.kind === 'spike' && a.startIndex <= at + 3 && a.endIndex >= at,
+    );
+    expect(spike).toBeDefined();
+    // the cleaned forecast at the spike's hours next week stays near the normal level
+    const k = at + 24 * 7 - y.length;
+    const normal = y[at];
+    expect(Math.abs(cleaned.point[k] - normal)).toBeLessThan(Math.abs(plain.point[k] - normal));
+    expect(plain.cleaned).toEqual([]);
+  });
+
   it('rejects a non-integer horizon and a series with fewer than 2 known values', () => {
     expect(() => forecastSeries(hourly(y), { horizon: 1.5 })).toThrow(/horizon/);
     expect(() => forecastSeries(hourly([Number.NaN, 3]), { horizon: 2 })).toThrow(/known values/);
