@@ -1,4 +1,5 @@
 import { ModcapError } from '../errors.ts';
+import { ANOMALIES_USAGE, anomaliesCommand } from './anomalies.ts';
 import { demoCommand } from './demo.ts';
 import { EXPLAIN_USAGE, explainCommand } from './explain.ts';
 import { forecastCommand } from './forecast.ts';
@@ -16,6 +17,8 @@ Presets: fast (default: seasonal naive, seasonal AR, Theta, MSTL, regression whe
 yearly cycles apply, Croston/TSB for intermittent counts) or full (adds ETS, always regression; slower).
 Model families for --models: snaive, ar, ets, mstl, theta, regression, croston, tsb.
 
+${ANOMALIES_USAGE}
+
 ${EXPLAIN_USAGE}`;
 
 /** Runs the CLI with argv (without node and script); returns the exit code. */
@@ -27,6 +30,8 @@ export async function main(argv: string[]): Promise<number> {
         return await forecastCommand(rest);
       case 'demo':
         return await demoCommand(rest);
+      case 'anomalies':
+        return await anomaliesCommand(rest);
       case 'explain':
         return await explainCommand(rest);
       case undefined:
