@@ -25,7 +25,6 @@ export function loessAt(
   nleft: number,
   nright: number,
   rw?: ArrayLike<number>,
-  w: Float64Array = new Float64Array(nright - nleft + 1),
 ): number {
   const n = y.length;
   const range = n - 1;
@@ -33,38 +32,42 @@ export function loessAt(
   if (window > n) h += Math.floor((window - n) / 2);
   const h9 = 0.999 * h;
   const h1 = 0.001 * h;
-  let a = 0;
+  // one pass over the window: the weighted sums a local constant or line needs
+  // (Σw, Σw·j, Σw·j², Σw·y, Σw·j·y), instead of storing the weights and passing over them again
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let t0 = 0;
+  let t1 = 0;
   for (let j = nleft; j <= nright; j++) {
     const r = Math.abs(j - xs);
-    let wj = 0;
-    if (r <= h9) {
-      if (r <= h1) wj = 1;
-      else {
-        const u = r / h;
-        const v = 1 - u * u * u;
-        wj = v * v * v;
-      }
-      if (rw !== undefined) wj *= rw[j - 1];
-      a += wj;
+    if (r > h9) continue;
+    let wj: number;
+    if (r <= h1) wj = 1;
+    else {
+      const u = r / h;
+      const v = 1 - u * u * u;
+      wj = v * v * v;
     }
-    w[j - nleft] = wj;
+    if (rw !== undefined) wj *= rw[j - 1];
+    const yj = y[j - 1];
+    s0 += wj;
+    s1 += wj * j;
+    s2 += wj * j * j;
+    t0 += wj * yj;
+    t1 += wj * j * yj;
   }
-  if (a <= 0) return Number.NaN;
-  for (let j = nleft; j <= nright; j++) w[j - nleft] /= a;
+  if (s0 <= 0) return Number.NaN;
+  const mean = t0 / s0;
   if (h > 0 && degree > 0) {
-    let c = 0;
-    a = 0;
-    for (let j = nleft; j <= nright; j++) a += w[j - nleft] * j;
-    let b = xs - a;
-    for (let j = nleft; j <= nright; j++) c += w[j - nleft] * (j - a) * (j - a);
-    if (Math.sqrt(c) > 0.001 * range) {
-      b /= c;
-      for (let j = nleft; j <= nright; j++) w[j - nleft] *= b * (j - a) + 1;
+    const a = s1 / s0;
+    const c = s2 / s0 - a * a;
+    if (Math.sqrt(Math.max(c, 0)) > 0.001 * range) {
+      const b = (xs - a) / c;
+      return mean + b * (t1 / s0 - a * mean);
     }
   }
-  let ys = 0;
-  for (let j = nleft; j <= nright; j++) ys += w[j - nleft] * y[j - 1];
-  return ys;
+  return mean;
 }
 
 /**
@@ -92,13 +95,12 @@ export function loessSmooth(
     out[0] = y[0];
     return out;
   }
-  const w = new Float64Array(Math.min(window, n) + 1);
   const step = Math.max(1, Math.min(jump, n - 1));
   const fill = (i: number, v: number) => {
     out[i - 1] = Number.isNaN(v) ? y[i - 1] : v;
   };
   if (window >= n) {
-    for (let i = 1; i <= n; i += step) fill(i, loessAt(y, i, window, degree, 1, n, rw, w));
+    for (let i = 1; i <= n; i += step) fill(i, loessAt(y, i, window, degree, 1, n, rw));
   } else if (step === 1) {
     const half = (window + 1) >> 1;
     let nleft = 1;
@@ -108,7 +110,7 @@ export function loessSmooth(
         nleft++;
         nright++;
       }
-      fill(i, loessAt(y, i, window, degree, nleft, nright, rw, w));
+      fill(i, loessAt(y, i, window, degree, nleft, nright, rw));
     }
   } else {
     const half = (window + 1) >> 1;
@@ -125,7 +127,7 @@ export function loessSmooth(
         nleft = i - half + 1;
         nright = window + i - half;
       }
-      fill(i, loessAt(y, i, window, degree, nleft, nright, rw, w));
+      fill(i, loessAt(y, i, window, degree, nleft, nright, rw));
     }
   }
   if (step !== 1) {
@@ -139,7 +141,7 @@ export function loessSmooth(
       let nleft = Math.max(1, n - window + 1);
       const nright = n;
       if (window >= n) nleft = 1;
-      fill(n, loessAt(y, n, window, degree, nleft, nright, rw, w));
+      fill(n, loessAt(y, n, window, degree, nleft, nright, rw));
       if (k !== n - 1) {
         const delta = (out[n - 1] - out[k - 1]) / (n - k);
         for (let j = k + 1; j < n; j++) out[j - 1] = out[k - 1] + delta * (j - k);

@@ -198,7 +198,6 @@ class Workspace {
   readonly sub: Float64Array;
   readonly subRw: Float64Array;
   readonly subFit: Float64Array;
-  readonly w: Float64Array;
   constructor(n: number, np: number) {
     const k = Math.ceil(n / np) + 2;
     this.detrended = new Float64Array(n);
@@ -208,7 +207,6 @@ class Workspace {
     this.sub = new Float64Array(k);
     this.subRw = new Float64Array(k);
     this.subFit = new Float64Array(k);
-    this.w = new Float64Array(k + 1);
   }
 }
 
@@ -237,10 +235,10 @@ function cycleSubseries(
     const fit = loessSmooth(sub, ns, deg, jump, subRw, ws.subFit.subarray(0, k));
     // extrapolate one cycle before and after
     const nright = Math.min(ns, k);
-    let before = loessAt(sub, 0, ns, deg, 1, nright, subRw, ws.w);
+    let before = loessAt(sub, 0, ns, deg, 1, nright, subRw);
     if (Number.isNaN(before)) before = fit[0];
     const nleft = Math.max(1, k - ns + 1);
-    let after = loessAt(sub, k + 1, ns, deg, nleft, k, subRw, ws.w);
+    let after = loessAt(sub, k + 1, ns, deg, nleft, k, subRw);
     if (Number.isNaN(after)) after = fit[k - 1];
     ws.c[j] = before;
     for (let i = 0; i < k; i++) ws.c[j + (i + 1) * np] = fit[i];
