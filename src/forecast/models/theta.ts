@@ -1,3 +1,4 @@
+import { SimpleLinearRegression } from 'ml-regression';
 import { ModcapError } from '../../errors.ts';
 import { classicalDecompose } from '../decompose/classical.ts';
 import { checkLevels, zForLevel } from '../stats.ts';
@@ -226,18 +227,10 @@ export function fitSes(x: readonly number[]): SesFit {
   return { alpha, l0: r.l0, level: r.level, sse: r.sse, fitted };
 }
 
-/** OLS slope of x on 0..n−1. */
+/** OLS slope of x on 0..n−1 (ml-regression's simple linear regression). */
 function olsSlope(x: readonly number[]): number {
-  const n = x.length;
-  const mt = (n - 1) / 2;
-  let mx = 0;
-  for (const v of x) mx += v;
-  mx /= n;
-  let sxy = 0;
-  let sxx = 0;
-  for (let t = 0; t < n; t++) {
-    sxy += (t - mt) * (x[t] - mx);
-    sxx += (t - mt) ** 2;
-  }
-  return sxx > 0 ? sxy / sxx : 0;
+  if (x.length < 2) return 0;
+  const t = x.map((_, i) => i);
+  const slope = new SimpleLinearRegression(t, x as number[]).slope;
+  return Number.isFinite(slope) ? slope : 0;
 }
