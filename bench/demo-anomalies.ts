@@ -1,7 +1,10 @@
 /**
  * Batch anomaly detection on the demo data, scored against what the generator injected.
  *
- *   node --import tsx bench/demo-anomalies.ts [--holidays]
+ *   node --import tsx bench/demo-anomalies.ts [--holidays] [--data DIR]
+ *
+ * `--data DIR` reads another generated dataset (e.g. `node --import tsx data/generate.ts --seed 7 --out
+ * /tmp/demo7`); default data/demo.
  *
  * Matching rule (the usual event-overlap rule): intervals are half-open, a reported anomaly covers
  * [start, end + 1 h). An injected spike (spam wave, viral post) is found when a reported `spike` in the same
@@ -21,7 +24,11 @@ import { readVolumes } from '../src/forecast/io/index.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const dir = new URL('../data/demo/', import.meta.url).pathname;
+const dataArg = process.argv.indexOf('--data');
+const dir =
+  dataArg >= 0 && process.argv[dataArg + 1]
+    ? `${process.argv[dataArg + 1].replace(/\/$/, '')}/`
+    : new URL('../data/demo/', import.meta.url).pathname;
 const holidays = process.argv.includes('--holidays');
 
 interface Key {
@@ -48,7 +55,7 @@ const events = loadEvents(`${dir}events.json`);
 const t0 = performance.now();
 const series = await readVolumes(`${dir}volumes.csv`);
 const t1 = performance.now();
-const anomalies = detectAnomaliesMany(series, { events, holidays });
+const anomalies = detectAnomaliesMany(series, { events, labelHolidays: holidays });
 const t2 = performance.now();
 
 const sid = (k: Key) => `${k.queue}|${k.language}|${k.market}`;
@@ -98,7 +105,7 @@ const prec = (list: Anomaly[]) => ({ hit: list.filter(tp).length, of: list.lengt
 const fmt = (r: { hit: number; of: number }) =>
   `${(r.of ? r.hit / r.of : Number.NaN).toFixed(3)} (${r.hit}/${r.of})`;
 
-console.log(`# Batch anomaly detection on the demo data${holidays ? ' (holiday labels on)' : ''}\n`);
+console.log(`# Batch anomaly detection on ${dir}${holidays ? ' (holiday labels on)' : ''}\n`);
 console.log(
   `${series.length} series, read ${((t1 - t0) / 1000).toFixed(1)} s, detect ${((t2 - t1) / 1000).toFixed(1)} s (${((t2 - t1) / series.length).toFixed(0)} ms per series of ${series[0].values.length} h)\n`,
 );

@@ -2,12 +2,15 @@
  * Anomalies in a history (batch): point anomalies by Seasonal Hybrid ESD, level shifts by PELT on daily
  * levels, and data problems, combined into one sorted list of {@link Anomaly} per series.
  */
+import { holidaysBetween, isKnownHolidayCountry } from '../events/holidays.ts';
+import { eventsFor } from '../events/match.ts';
 import type { EventSpec } from '../events/schema.ts';
+import { eventSpan } from '../events/shape.ts';
 import { calendarFor, DAY_MS } from '../io/calendar.ts';
-import { zForLevel } from '../stats.ts';
+import { median, normalQuantile, zForLevel } from '../stats.ts';
 import type { Frequency, Series } from '../types.ts';
 import { matchEvents } from './match-events.ts';
-import { levelShifts } from './pelt.ts';
+import { levelShifts, robustVariance } from './pelt.ts';
 import { type QualityIssue, qualityIssues } from './quality.ts';
 import { shesd } from './shesd.ts';
 import type { Anomaly } from './types.ts';
@@ -16,15 +19,25 @@ import type { Anomaly } from './types.ts';
 export interface DetectAnomaliesOptions {
   /** Events calendar: anomalies it explains are labelled (see `matchEvents`). */
   readonly events?: readonly EventSpec[];
-  /** Also label spikes and dips next to public holidays of `key.market`. Default false. */
+  /**
+   * Public holidays of `key.market` (an ISO country date-holidays knows) are expected calendar effects:
+   * the pooled effect of a holiday, of the day before and of the day after is estimated from the history
+   * (see {@link holidayOffsets}) and becomes part of the expectation, so only deviations beyond it are
+   * flagged. Default true (hourly and daily series with a known market).
+   */
   readonly holidays?: boolean;
+  /** Also label spikes and dips on or next to public holidays of `key.market` (`matchEvents`). Default false. */
+  readonly labelHolidays?: boolean;
   /** Interval level (percent) of the expected ranges. Default 95. */
   readonly level?: number;
   /** Seasonal periods in steps. Default `[24, 168]` hourly, `[7]` daily, `[52]` weekly. */
   readonly periods?: readonly number[];
   /** S-H-ESD: most point anomalies per piece, as a share. Default 0.02. */
   readonly maxShare?: number;
-  /** S-H-ESD significance. Default 0.05. */
+  /**
+   * S-H-ESD significance for the whole series (family-wise): it is shared among the test pieces
+   * (Bonferroni), so a long history does not collect ≈ α false alarms per piece. Default 0.05.
+   */
   readonly alpha?: number;
   /** S-H-ESD piece length in steps. Default 2 weeks of hours, 13 weeks of days, 104 weeks. */
   readonly window?: number;
@@ -39,6 +52,25 @@ export interface DetectAnomaliesOptions {
    * this, or at most its inverse: +20 % is not an incident, however regular the series. Default 1.5.
    */
   readonly minRatio?: number;
+  /**
+   * Count-noise test of a burst: its total is compared with the expected total under a negative binomial
+   * whose over-dispersion is the robust extra variance of its S-H-ESD piece (var = μ + c² μ² per step,
+   * steps independent); the burst is reported only if that two-sided p-value is below `countAlpha / n`
+   * (Bonferroni over the series' n steps), so ordinary Poisson / NB fluctuation of low-volume series is
+   * not an anomaly. Default 0.05; 1 turns the test off.
+   */
+  readonly countAlpha?: number;
+  /**
+   * Same-direction level changes at most this many days apart are one transition (a launch ramping up
+   * over weeks, which PELT cuts into a staircase), located by the flat → ramp → flat fit. Default 10.
+   */
+  readonly rampDays?: number;
+  /**
+   * With at least 1.9 years of history, model the slow part of the daily level (linear growth plus a
+   * yearly cycle of 6 harmonics) jointly with the level shifts (see {@link smoothLevel}) and look for
+   * shifts only in what it leaves, so the yearly swing and growth are not cut into steps. Default true.
+   */
+  readonly yearly?: boolean;
   /** Detect level shifts. Default true. */
   readonly levelShifts?: boolean;
 }
@@ -50,11 +82,14 @@ const STEPS_PER_DAY: Record<Frequency, number> = { hour: 24, day: 1, week: 1 / 7
 /**
  * All anomalies of one series, sorted by start:
  * - `gap`, `flatline`, `zeros` from `qualityIssues` (detector `quality`);
- * - `spike` / `dip`: S-H-ESD on log1p volumes (detector `shesd`), one anomaly per contiguous burst
- *   (flagged points one period apart are merged), with the observed and expected mean over the burst,
+ * - `spike` / `dip`: S-H-ESD on log1p volumes (detector `shesd`; α for the whole series, public holidays
+ *   of `key.market` as expected effects), one anomaly per contiguous burst (flagged points one period
+ *   apart are merged) that also stands out from the median residual of the day either side of it and
+ *   passes the count-noise test (`countAlpha`), with the observed and expected mean over the burst,
  *   the expected interval at `level` (seasonal + robust level ± z · robust sd of the residual) and the
  *   peak |z| as severity; dips inside a zero run are reported once, as `zeros`;
- * - `level-shift`: PELT on daily medians of the deseasonalised log1p series (detector `pelt`); `start` /
+ * - `level-shift`: PELT on daily medians of the deseasonalised log1p series (detector `pelt`), minus
+ *   growth and yearly cycle with ≥ 1.9 years (`yearly`), days of known promotions left out; `start` /
  *   `end` bracket the transition (equal for a step, refined to the period for hourly data), `expected`,
  *   `lower`, `upper` and `observed` are means over the two weeks after the transition (the old level
  *   with this season vs what came), `severity` the shift in robust sd of the daily level,
@@ -80,13 +115,18 @@ export function detectAnomalies(series: Series, options: DetectAnomaliesOptions 
   const exclude = new Array<boolean>(n).fill(false);
   for (const q of early) for (let i = q.startIndex; i <= q.endIndex; i++) exclude[i] = true;
 
-  const sh = shesd(values, {
+  const shOptions = {
     periods,
     maxShare: options.maxShare,
-    alpha: options.alpha,
+    alpha: (options.alpha ?? 0.05) * Math.min(1, (options.window ?? DEFAULT_WINDOW[freq]) / n),
     window: options.window ?? DEFAULT_WINDOW[freq],
     exclude,
-  });
+  };
+  let sh = shesd(values, shOptions);
+  if ((options.holidays ?? true) && freq !== 'week') {
+    const offset = holidayOffsets(series, sh.residual);
+    if (offset) sh = shesd(values, { ...shOptions, offset });
+  }
   const haveFit = sh.fit.some((v) => Number.isFinite(v));
   const expectedAt = (i: number) => (haveFit ? Math.max(0, Math.expm1(sh.fit[i])) : Number.NaN);
   const expectedArr = values.map((_, i) => expectedAt(i));
@@ -153,14 +193,31 @@ export function detectAnomalies(series: Series, options: DetectAnomaliesOptions 
   const shifts: Anomaly[] = [];
   if (haveFit && (options.levelShifts ?? true)) {
     const flagged = new Set(sh.anomalies);
-    const days = dailyLevels(series, sh.transformed, sh.seasonal, (i) => exclude[i] || flagged.has(i));
+    const known = temporaryEventMask(series, options.events ?? []);
+    const days = dailyLevels(
+      series,
+      sh.transformed,
+      sh.seasonal,
+      (i) => exclude[i] || flagged.has(i) || known[i],
+    );
     const minSeg = Math.max(1, Math.round((options.minSegmentDays ?? 3) * Math.min(1, STEPS_PER_DAY[freq])));
-    const found = levelShifts(days.values, {
+    const shiftOptions = {
       minSegment: freq === 'week' ? 2 : minSeg,
       penaltyFactor: options.penaltyFactor,
       minSize: options.minShiftSize,
-    });
-    const sigmaDay = days.values.length > 1 ? dailySigma(days.values) : 0;
+      mergeWithin: freq === 'week' ? undefined : options.rampDays,
+    };
+    const tDays = days.first.slice(0, -1).map((i) => (ts[i] - ts[0]) / DAY_MS);
+    const smooth = smoothLevel(
+      days.values,
+      tDays,
+      (x) => levelShifts(x, shiftOptions),
+      options.yearly ?? true,
+      options.minShiftSize ?? 3,
+    );
+    const detrended = days.values.map((v, k) => v - smooth.at(tDays[k]));
+    const found = levelShifts(detrended, shiftOptions);
+    const sigmaDay = detrended.length > 1 ? dailySigma(detrended) : 0;
     for (let k = 0; k < found.length; k++) {
       const f = found[k];
       let startIndex = days.first[f.start];
@@ -181,7 +238,7 @@ export function detectAnomalies(series: Series, options: DetectAnomaliesOptions 
           obs += values[i];
           nObs++;
         }
-        const base0 = sh.seasonal[i] + f.before;
+        const base0 = sh.seasonal[i] + f.before + smooth.at((ts[i] - ts[0]) / DAY_MS);
         exp += Math.max(0, Math.expm1(base0));
         lo += Math.max(0, Math.expm1(base0 - z * sigmaDay));
         hi += Math.max(0, Math.expm1(base0 + z * sigmaDay));
@@ -214,6 +271,35 @@ export function detectAnomalies(series: Series, options: DetectAnomaliesOptions 
     if (last && last[2] === sign && i - last[1] <= 2) last[1] = i;
     else bursts.push([i, i, sign]);
   }
+  const countAlpha = options.countAlpha ?? 0.05;
+  const zCount = countAlpha >= 1 ? Number.NEGATIVE_INFINITY : normalQuantile(1 - countAlpha / (2 * n));
+  /** (observed − expected total) / sd of the total under count noise with the piece's over-dispersion. */
+  const flaggedSet = new Set(zflag);
+  const span = Math.max(1, Math.round(STEPS_PER_DAY[freq]));
+  function localOffset(a: number, b: number): number {
+    if (freq !== 'hour') return 0;
+    const r: number[] = [];
+    for (let i = Math.max(0, a - span); i <= Math.min(n - 1, b + span); i++) {
+      if (i >= a && i <= b) continue;
+      if (exclude[i] || flaggedSet.has(i) || !Number.isFinite(sh.residual[i])) continue;
+      r.push(sh.residual[i]);
+    }
+    return r.length >= span / 2 ? median(r) : 0;
+  }
+  function countZ(a: number, b: number, shift = 0): number {
+    let y = 0;
+    let m = 0;
+    let v = 0;
+    for (let i = a; i <= b; i++) {
+      if (!Number.isFinite(values[i]) || !Number.isFinite(sh.fit[i])) continue;
+      const mu = Math.max(0, Math.expm1(sh.fit[i] + shift));
+      const c2 = Math.max(0, sh.scale[i] ** 2 - 1 / (1 + Math.max(mu, 0.25)));
+      y += values[i];
+      m += mu;
+      v += mu + c2 * mu * mu;
+    }
+    return v > 0 ? (y - m) / Math.sqrt(v) : 0;
+  }
   for (const [a, b, sign] of bursts) {
     const kind = sign > 0 ? 'spike' : 'dip';
     if (kind === 'dip' && zeroIssues.some((q) => q.startIndex <= b && q.endIndex >= a)) continue;
@@ -230,7 +316,14 @@ export function detectAnomalies(series: Series, options: DetectAnomaliesOptions 
       if (Number.isFinite(r)) sev = Math.max(sev, r);
       if (Number.isFinite(sh.residual[i])) peak = Math.max(peak, Math.abs(sh.residual[i]));
     }
-    if (peak < Math.log(options.minRatio ?? 1.5)) continue;
+    // Judge the burst against the local level of the surrounding day (day-level noise, slow drift the
+    // running median has not caught up with): the median residual over one day either side of it.
+    const shift = localOffset(a, b);
+    let peakLocal = 0;
+    for (let i = a; i <= b; i++)
+      if (Number.isFinite(sh.residual[i])) peakLocal = Math.max(peakLocal, sign * (sh.residual[i] - shift));
+    if (peak < Math.log(options.minRatio ?? 1.5) || peakLocal < Math.log(options.minRatio ?? 1.5)) continue;
+    if (countZ(a, b, shift) * sign < zCount) continue;
     out.push({
       ...base,
       kind,
@@ -245,8 +338,8 @@ export function detectAnomalies(series: Series, options: DetectAnomaliesOptions 
   }
   out.push(...shifts);
   out.sort((p, q) => p.start - q.start || p.end - q.end);
-  if (options.events?.length || options.holidays)
-    return matchEvents(out, options.events ?? [], series.timeZone, { holidays: options.holidays });
+  if (options.events?.length || options.labelHolidays)
+    return matchEvents(out, options.events ?? [], series.timeZone, { holidays: options.labelHolidays });
   return out;
 }
 
@@ -268,6 +361,170 @@ export function detectAnomaliesMany(
     }
   }
   return out.sort((a, b) => (a.seriesId < b.seriesId ? -1 : a.seriesId > b.seriesId ? 1 : a.start - b.start));
+}
+
+/**
+ * Expected public-holiday effects of a series on the transformed (log1p) scale, aligned with its grid, or
+ * `undefined` when its `key.market` is missing or unknown to date-holidays, or no holiday falls in it.
+ * Local days are sorted into: holiday, day before one, day after one, and both before and after (between
+ * two holidays); each class's effect is the median over its days of the day's median residual (robust to
+ * a burst inside a day and to one unusual holiday), used only when the class has at least 3 days.
+ * @param residual residual of a first S-H-ESD pass (NaN where unknown)
+ * @example holidayOffsets(series, shesd(series.values, { periods: [24, 168] }).residual)?.[i] // => -0.36 on Christmas
+ */
+export function holidayOffsets(series: Series, residual: readonly number[]): number[] | undefined {
+  const country = series.key.market;
+  if (!country || series.freq === 'week' || !isKnownHolidayCountry(country)) return undefined;
+  const n = residual.length;
+  if (n === 0) return undefined;
+  const cal = calendarFor(series.timeZone);
+  const dayOf = (ms: number) => (series.freq === 'hour' ? cal.dayOf(ms) : Math.floor(ms / DAY_MS));
+  const iso = (d: number) => new Date(d * DAY_MS).toISOString().slice(0, 10);
+  const ts = series.timestamps;
+  const d0 = dayOf(ts[0]);
+  const d1 = dayOf(ts[n - 1]);
+  const hol = holidaysBetween({ country }, iso(d0 - 1), iso(d1 + 1));
+  if (hol.size === 0) return undefined;
+  const isHol = (d: number) => hol.has(iso(d));
+  const classOf = (d: number) =>
+    isHol(d) ? 1 : isHol(d + 1) && isHol(d - 1) ? 4 : isHol(d + 1) ? 2 : isHol(d - 1) ? 3 : 0;
+  const dayIdx = new Array<number>(n);
+  const byDay = new Map<number, number[]>();
+  for (let i = 0; i < n; i++) {
+    const d = dayOf(ts[i]);
+    dayIdx[i] = d;
+    if (classOf(d) === 0 || !Number.isFinite(residual[i])) continue;
+    const list = byDay.get(d) ?? [];
+    list.push(residual[i]);
+    byDay.set(d, list);
+  }
+  const perClass: number[][] = [[], [], [], [], []];
+  const minPoints = series.freq === 'hour' ? 12 : 1;
+  for (const [d, r] of byDay) if (r.length >= minPoints) perClass[classOf(d)].push(median(r));
+  const effect = perClass.map((v) => (v.length >= 3 ? median(v) : 0));
+  if (effect.every((e) => e === 0)) return undefined;
+  return dayIdx.map((d) => effect[classOf(d)]);
+}
+
+const YEAR_DAYS = 365.25;
+
+/**
+ * Grid points inside a known temporary event touching the series (a `window` event with its pre and post
+ * days, or the first 3 e-folding times of a `spike` event): a promotion lifts the level for days but is
+ * not a level shift, so these days are left out of the daily levels that PELT sees.
+ */
+function temporaryEventMask(series: Series, events: readonly EventSpec[]): boolean[] {
+  const n = series.values.length;
+  const mask = new Array<boolean>(n).fill(false);
+  for (const e of eventsFor(series.key, events)) {
+    if (e.shape.kind !== 'window' && e.shape.kind !== 'spike') continue;
+    const span = eventSpan(e, series.timeZone);
+    const end =
+      e.shape.kind === 'spike' ? Math.min(span.end, span.start + 3 * e.shape.decayDays * DAY_MS) : span.end;
+    for (let i = 0; i < n; i++)
+      if (series.timestamps[i] >= span.start && series.timestamps[i] < end) mask[i] = true;
+  }
+  return mask;
+}
+
+/** The slow part of a daily level series: `at(t)` for t in days since the first point. */
+export interface SmoothLevel {
+  readonly at: (tDays: number) => number;
+}
+
+/**
+ * Slow part of a daily level series `x` (days at times `t`, in days since the start): linear growth plus
+ * a yearly cycle of `harmonics` Fourier pairs, estimated jointly with the level shifts so that neither
+ * absorbs the other. Candidate transitions come from `findShifts(x)` on the raw levels (true shifts and
+ * steps cut out of the yearly swing alike); one least-squares regression of `x` on intercept, growth,
+ * cycle and one step / ramp regressor per candidate is refitted while the smallest candidate is below
+ * `minSize` noise sd (backward elimination): a swing that repeats every year is explained by the cycle
+ * and loses its steps, a launch that happens once keeps its own. Only growth and cycle are returned
+ * (centred: zero mean over the data); with less than 1.9 years, or `enabled` false, it is zero.
+ * @example smoothLevel(dailyLevels, days, (x) => levelShifts(x)).at(200) // => the Q3 swing + growth at day 200
+ */
+export function smoothLevel(
+  x: readonly number[],
+  t: readonly number[],
+  findShifts: (x: readonly number[]) => readonly { start: number; end: number }[],
+  enabled = true,
+  minSize = 3,
+  harmonics = 6,
+): SmoothLevel {
+  const n = x.length;
+  const zero: SmoothLevel = { at: () => 0 };
+  if (!enabled || n < 2 * (2 + 2 * harmonics) || t[n - 1] - t[0] < 1.9 * YEAR_DAYS) return zero;
+  const tMid = (t[0] + t[n - 1]) / 2;
+  const features = (tt: number): number[] => {
+    const f = [1, (tt - tMid) / YEAR_DAYS];
+    for (let h = 1; h <= harmonics; h++) {
+      const w = (2 * Math.PI * h * tt) / YEAR_DAYS;
+      f.push(Math.cos(w), Math.sin(w));
+    }
+    return f;
+  };
+  const base = t.map(features);
+  const q = base[0].length;
+  let cands = findShifts(x).map((c) => ({ start: c.start, end: c.end }));
+  const ramp = (c: { start: number; end: number }, k: number) =>
+    k < c.start ? 0 : k >= c.end ? 1 : (k - c.start + 1) / (c.end - c.start + 1);
+  let beta: number[] | undefined;
+  for (;;) {
+    const p = q + cands.length;
+    const a = Array.from({ length: p }, () => new Array<number>(p + 1).fill(0));
+    for (let k = 0; k < n; k++) {
+      const r = [...base[k], ...cands.map((c) => ramp(c, k))];
+      for (let i = 0; i < p; i++) {
+        for (let j = 0; j < p; j++) a[i][j] += r[i] * r[j];
+        a[i][p] += r[i] * x[k];
+      }
+    }
+    beta = solve(a);
+    if (!beta || cands.length === 0) break;
+    const b = beta;
+    const resid = x.map((v, k) => {
+      let f = 0;
+      for (let j = 0; j < q; j++) f += base[k][j] * b[j];
+      for (let j = 0; j < cands.length; j++) f += ramp(cands[j], k) * b[q + j];
+      return v - f;
+    });
+    const sigma = Math.sqrt(robustVariance(resid));
+    let worst = -1;
+    for (let j = 0; j < cands.length; j++)
+      if (worst < 0 || Math.abs(b[q + j]) < Math.abs(b[q + worst])) worst = j;
+    if (Math.abs(b[q + worst]) >= minSize * sigma) break;
+    cands = cands.filter((_, j) => j !== worst);
+  }
+  if (!beta) return zero;
+  const b = beta;
+  const smoothAt = (tt: number) =>
+    features(tt).reduce((s, f, j) => s + (j === 0 || j >= q ? 0 : f * b[j]), 0);
+  let mean = 0;
+  for (let k = 0; k < n; k++) mean += smoothAt(t[k]);
+  mean /= n;
+  return { at: (tt: number) => smoothAt(tt) - mean };
+}
+
+/** Gaussian elimination with partial pivoting on an augmented p × (p + 1) matrix; undefined if singular. */
+function solve(a: number[][]): number[] | undefined {
+  const p = a.length;
+  for (let c = 0; c < p; c++) {
+    let piv = c;
+    for (let r = c + 1; r < p; r++) if (Math.abs(a[r][c]) > Math.abs(a[piv][c])) piv = r;
+    if (!(Math.abs(a[piv][c]) > 1e-12)) return undefined;
+    [a[c], a[piv]] = [a[piv], a[c]];
+    for (let r = c + 1; r < p; r++) {
+      const f = a[r][c] / a[c][c];
+      for (let j = c; j <= p; j++) a[r][j] -= f * a[c][j];
+    }
+  }
+  const x = new Array<number>(p).fill(0);
+  for (let r = p - 1; r >= 0; r--) {
+    let s = a[r][p];
+    for (let j = r + 1; j < p; j++) s -= a[r][j] * x[j];
+    x[r] = s / a[r][r];
+  }
+  return x;
 }
 
 function minFlat(freq: Frequency): number {

@@ -356,7 +356,9 @@ function fitRamp(
       if (rss < best.rss) best = { rss, start: s, end: e, before: a, after: a + d };
     }
   }
-  // A ramp has one more parameter than a step: keep the step unless the ramp pays for it (BIC).
-  const pick = bestStep.rss - best.rss > variance * Math.log(n) ? best : bestStep;
+  // A ramp has one more parameter than a step: keep the step unless the ramp pays for it (BIC with the
+  // MBIC-like factor 3 of the changepoint penalty: day-level noise is autocorrelated, so plain BIC turns
+  // steps into ramps).
+  const pick = bestStep.rss - best.rss > 3 * variance * Math.log(n) ? best : bestStep;
   return { start: pick.start, end: pick.end, before: pick.before, after: pick.after };
 }

@@ -119,6 +119,13 @@ export interface ShesdOptions {
    * Default 3.
    */
   readonly extendZ?: number;
+  /**
+   * Known effects on the transformed scale (e.g. public holidays), aligned with the input: removed before
+   * the decomposition and added back to `fit` and `seasonal`, so they are expected, not anomalies.
+   */
+  readonly offset?: readonly number[];
+  /** Robustness passes (outliers replaced by the fit, decomposition redone). Default 3; 1 = the original single pass. */
+  readonly robustPasses?: number;
 }
 
 /** Result of {@link shesd}; arrays are aligned with the input. */
@@ -127,7 +134,7 @@ export interface ShesdResult {
   readonly anomalies: number[];
   /** Expected value on the transformed scale (seasonal + level). */
   readonly fit: number[];
-  /** Seasonal part (sum over periods) on the transformed scale. */
+  /** Seasonal part (sum over periods, plus `offset`) on the transformed scale. */
   readonly seasonal: number[];
   /** Robust level (running median of the deseasonalised series) on the transformed scale. */
   readonly level: number[];
@@ -143,8 +150,9 @@ export interface ShesdResult {
 /**
  * Seasonal Hybrid ESD on one series. Steps: gaps and excluded points imputed; log1p; MSTL seasonal
  * components; robust level = running median of (x − seasonal); residual = x − seasonal − level; points
- * with |robust z| > 5 are replaced by the fit and the decomposition is redone once (a robustness pass, so
- * bursts do not leak into the seasonal); then per piece the hybrid generalized ESD flags at most
+ * with |robust z| > 5 are replaced by the fit and the decomposition is redone, `robustPasses` times (so
+ * bursts and outages do not leak into the seasonal of the neighbouring days: each pass replaces them by a
+ * less contaminated fit); then per piece the hybrid generalized ESD flags at most
  * ⌊maxShare · piece⌋ points, and each flagged burst grows over neighbours with |z| ≥ `extendZ` of the same
  * sign. Returns empty `anomalies` when the series is too short (< 8 usable points) or constant.
  *
@@ -179,27 +187,30 @@ export function shesd(y: readonly number[], options: ShesdOptions = {}): ShesdRe
     n,
   );
 
-  let x = filled;
+  const offset = options.offset;
+  const off = (i: number) => (offset && Number.isFinite(offset[i]) ? offset[i] : 0);
+  let x = offset ? filled.map((v, i) => v - off(i)) : filled;
   let dec = decompose(x, periods, levelWindow);
-  {
-    const r = x.map((v, i) => (Number.isNaN(tx[i]) ? Number.NaN : v - dec.fit[i]));
-    const s = robustSd(r);
-    if (s > 0) {
-      let changed = false;
-      const x2 = x.map((v, i) => {
-        if (Math.abs(r[i]) > 5 * s || Number.isNaN(tx[i])) {
-          changed = changed || !Number.isNaN(tx[i]);
-          return dec.fit[i];
-        }
-        return v;
-      });
-      if (changed) {
-        x = x2;
-        dec = decompose(x, periods, levelWindow);
+  const x0 = x;
+  const passes = options.robustPasses ?? 3;
+  let s = Number.NaN;
+  for (let pass = 0; pass < passes; pass++) {
+    const r = x0.map((v, i) => (Number.isNaN(tx[i]) ? Number.NaN : v - dec.fit[i]));
+    if (pass === 0) s = robustSd(r);
+    if (!(s > 0)) break;
+    let changed = false;
+    const fitNow = dec.fit;
+    x = x0.map((v, i) => {
+      if (Math.abs(r[i]) > 5 * s || Number.isNaN(tx[i])) {
+        changed = changed || !Number.isNaN(tx[i]);
+        return fitNow[i];
       }
-    }
+      return v;
+    });
+    if (!changed) break;
+    dec = decompose(x, periods, levelWindow);
   }
-  const fit = dec.fit;
+  const fit = offset ? dec.fit.map((v, i) => v + off(i)) : dec.fit;
   const residual = tx.map((v, i) => (Number.isNaN(v) ? Number.NaN : v - fit[i]));
 
   const longest = periods.length ? Math.max(...periods) : 0;
@@ -257,7 +268,7 @@ export function shesd(y: readonly number[], options: ShesdOptions = {}): ShesdRe
   return {
     anomalies: [...flagged].sort((a, b) => a - b),
     fit,
-    seasonal: dec.seasonal,
+    seasonal: offset ? dec.seasonal.map((v, i) => v + off(i)) : dec.seasonal,
     level: dec.level,
     residual,
     scale,

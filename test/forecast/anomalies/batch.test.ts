@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { detectAnomalies, detectAnomaliesMany } from '../../../src/forecast/anomalies/batch.ts';
+import {
+  detectAnomalies,
+  detectAnomaliesMany,
+  holidayOffsets,
+  smoothLevel,
+} from '../../../src/forecast/anomalies/batch.ts';
 import { matchEvents } from '../../../src/forecast/anomalies/match-events.ts';
+import { levelShifts } from '../../../src/forecast/anomalies/pelt.ts';
+import { shesd } from '../../../src/forecast/anomalies/shesd.ts';
 import type { Anomaly } from '../../../src/forecast/anomalies/types.ts';
 import type { EventSpec } from '../../../src/forecast/events/schema.ts';
 import type { Series } from '../../../src/forecast/types.ts';
@@ -131,6 +138,94 @@ describe('detectAnomalies', () => {
       const nan = detectAnomalies(series(Array(100).fill(Number.NaN)));
       expect(nan.map((a) => [a.kind, a.startIndex, a.endIndex])).toEqual([['gap', 0, 99]]);
     });
+  });
+});
+
+describe('public holidays as expected effects', () => {
+  // US federal holidays in the 22 weeks from 2025-01-06 (date-holidays, type public): MLK Day 01-20,
+  // Washington's Birthday 02-17, Memorial Day 05-26; volume halves on them (whole UTC day).
+  const holidays = [Date.UTC(2025, 0, 20), Date.UTC(2025, 1, 17), Date.UTC(2025, 4, 26)];
+  const onHoliday = (t: number) => holidays.some((h) => T0 + t * HOUR >= h && T0 + t * HOUR < h + 24 * HOUR);
+  const y = noisy(24 * 7 * 22, 21, (t) => profile(t) * (onHoliday(t) ? 0.5 : 1));
+  const s = series(y, { queue: 'listings', language: 'en', market: 'US' });
+  const dipsOnHolidays = (list: Anomaly[]) =>
+    list.filter((a) => a.kind === 'dip' && onHoliday(a.startIndex)).length;
+
+  it('estimates the pooled holiday effect from the history', () => {
+    const offset = holidayOffsets(s, shesd(y, { periods: [24, 168] }).residual);
+    expect(offset).toBeDefined();
+    const at = (ms: number) => (offset as number[])[(ms - T0) / HOUR + 12];
+    expect(at(holidays[1])).toBeCloseTo(Math.log(0.5), 1); // −0.69 ± 0.05
+    expect(at(Date.UTC(2025, 1, 5))).toBe(0); // an ordinary Wednesday
+    expect(Math.abs(at(holidays[1] - 24 * HOUR))).toBeLessThan(0.05); // the day before: no effect injected
+  });
+
+  it('flags whole-day holiday dips only when told to ignore holidays', () => {
+    expect(dipsOnHolidays(detectAnomalies(s, { holidays: false }))).toBeGreaterThan(0);
+    expect(dipsOnHolidays(detectAnomalies(s))).toBe(0);
+  });
+
+  it('needs a known market', () => {
+    expect(holidayOffsets(series(y, { queue: 'listings', language: 'en', market: '' }), y)).toBeUndefined();
+    expect(holidayOffsets(series(y, { queue: 'listings', language: 'en', market: 'XX' }), y)).toBeUndefined();
+  });
+});
+
+describe('count noise', () => {
+  it('does not flag ordinary Poisson fluctuation of a low-volume series', () => {
+    let st = 99;
+    const u = () => {
+      st = (st * 1103515245 + 12345) % 2147483648;
+      return (st + 0.5) / 2147483648;
+    };
+    // Poisson by inversion, mean 3.75–26 per hour
+    const y = Array.from({ length: 24 * 7 * 10 }, (_, t) => {
+      const mu = 15 * (1 + 0.75 * Math.sin((2 * Math.PI * t) / 24));
+      let k = 0;
+      let p = Math.exp(-mu);
+      let c = p;
+      const v = u();
+      while (v > c && k < 100) {
+        k++;
+        p *= mu / k;
+        c += p;
+      }
+      return k;
+    });
+    const s = series(y, { queue: 'appeals', language: 'de', market: '' });
+    const points = (list: Anomaly[]) => list.filter((a) => a.kind === 'spike' || a.kind === 'dip');
+    expect(points(detectAnomalies(s))).toEqual([]);
+    // without the count test and with α per 2-week piece (5 pieces: 0.25 for the series) one hour is flagged
+    expect(points(detectAnomalies(s, { countAlpha: 1, alpha: 0.25 })).length).toBeGreaterThan(0);
+  });
+});
+
+describe('smoothLevel', () => {
+  // two years of daily levels: growth 0.1 / year, a yearly cycle of amplitude 0.2, a +0.3 step on day 500
+  const t = Array.from({ length: 730 }, (_, k) => k);
+  const slow = (k: number) => (0.1 * k) / 365.25 + 0.2 * Math.sin((2 * Math.PI * k) / 365.25);
+  const x = t.map((k) => slow(k) + (k >= 500 ? 0.3 : 0) + 0.02 * Math.sin(k * 7.3));
+  const find = (v: readonly number[]) => levelShifts(v);
+
+  it('separates growth and the yearly cycle from the step', () => {
+    const s = smoothLevel(x, t, find);
+    for (const [a, b] of [
+      [100, 300],
+      [50, 650],
+      [450, 550],
+    ])
+      expect(s.at(a) - s.at(b)).toBeCloseTo(slow(a) - slow(b), 1);
+    const rest = x.map((v, k) => v - s.at(k));
+    const mean = (a: number, b: number) => rest.slice(a, b).reduce((p, q) => p + q, 0) / (b - a);
+    expect(mean(505, 560) - mean(440, 495)).toBeCloseTo(0.3, 1);
+    const shifts = levelShifts(rest);
+    expect(shifts.length).toBe(1);
+    expect(Math.abs(shifts[0].start - 500)).toBeLessThanOrEqual(1);
+  });
+
+  it('is zero with less than 1.9 years, or when disabled', () => {
+    expect(smoothLevel(x.slice(0, 600), t.slice(0, 600), find).at(100)).toBe(0);
+    expect(smoothLevel(x, t, find, false).at(100)).toBe(0);
   });
 });
 

@@ -77,6 +77,21 @@ describe('shesd', () => {
     expect(r.residual[401]).toBeLessThan(-2);
   });
 
+  it('treats a known offset (e.g. a holiday) as expected, not as an anomaly', () => {
+    const n = 24 * 7 * 6;
+    const day = 20 * 24;
+    // the whole of day 20 at half the volume: log(0.5) = −0.69 on the log1p scale
+    const y = poissonSeries(n, 5, (t) => daily(t) * (t >= day && t < day + 24 ? 0.5 : 1));
+    const onDay = (r: { anomalies: number[] }) => r.anomalies.filter((i) => i >= day && i < day + 24).length;
+    expect(onDay(shesd(y, { periods: [24, 168] }))).toBeGreaterThan(0);
+    const offset = y.map((_, t) => (t >= day && t < day + 24 ? Math.log(0.5) : 0));
+    const r = shesd(y, { periods: [24, 168], offset });
+    expect(onDay(r)).toBe(0);
+    // the offset sits in the seasonal part (fit = level + seasonal), which drops on day 20
+    expect(r.fit[day + 6] - r.seasonal[day + 6] - r.level[day + 6]).toBeCloseTo(0, 10);
+    expect(r.seasonal[day + 6] - r.seasonal[day + 6 - 7 * 24]).toBeLessThan(-0.5);
+  });
+
   describe('degenerate input', () => {
     it('short, constant, all zero, all NaN', () => {
       expect(shesd([]).anomalies).toEqual([]);
