@@ -90,7 +90,8 @@ const STEPS_PER_DAY: Record<Frequency, number> = { hour: 24, day: 1, week: 1 / 7
  *   peak |z| as severity; dips inside a zero run are reported once, as `zeros`;
  * - `level-shift`: PELT on daily medians of the deseasonalised log1p series (detector `pelt`), minus
  *   growth and yearly cycle with ≥ 1.9 years (`yearly`), days of known promotions left out; `start` /
- *   `end` bracket the transition (equal for a step, refined to the period for hourly data), `expected`,
+ *   `end` bracket the transition (equal for a step, refined to the period for hourly data; same-direction
+ *   steps up to 45 days apart that one ramp fits as well are one launch ramp, see `levelShifts`), `expected`,
  *   `lower`, `upper` and `observed` are means over the two weeks after the transition (the old level
  *   with this season vs what came), `severity` the shift in robust sd of the daily level,
  *   `relativeChange` = exp(after − before) − 1. Point anomalies within ± 1 day of a shift's start or end
@@ -206,12 +207,14 @@ export function detectAnomalies(series: Series, options: DetectAnomaliesOptions 
       penaltyFactor: options.penaltyFactor,
       minSize: options.minShiftSize,
       mergeWithin: freq === 'week' ? undefined : options.rampDays,
+      rampWithin: freq === 'week' ? 0 : undefined,
     };
     const tDays = days.first.slice(0, -1).map((i) => (ts[i] - ts[0]) / DAY_MS);
     const smooth = smoothLevel(
       days.values,
       tDays,
-      (x) => levelShifts(x, shiftOptions),
+      // candidates as steps: a ramp merged across a yearly swing would absorb the cycle
+      (x) => levelShifts(x, { ...shiftOptions, rampWithin: 0 }),
       options.yearly ?? true,
       options.minShiftSize ?? 3,
     );

@@ -186,6 +186,15 @@ export interface LevelShiftOptions {
    */
   readonly mergeWithin?: number;
   /**
+   * Same-direction transitions whose in-between stretch is at most this many points are one ramp (a
+   * launch ramping over weeks, which PELT cuts into a staircase of separate steps) when the single
+   * flat → ramp → flat fit over the whole stretch explains it at least as well as the staircase (its
+   * residual sum of squares is at most the staircase's plus the changepoint penalty of each step it
+   * replaces beyond two): two real steps weeks apart fit a straight ramp badly and stay apart. 0 turns
+   * this off. Default 45.
+   */
+  readonly rampWithin?: number;
+  /**
    * A shift must hold: an up-shift undone by a down-shift (or the reverse) of at least half its size
    * within this many points is a temporary bump, not a level shift, and both are dropped. Default 14.
    */
@@ -199,9 +208,12 @@ export interface LevelShiftOptions {
  * mean-change cost and a robust variance (the larger of {@link robustVariance} and the variance of the
  * series around a running median of 7 points, so that autocorrelated noise does not read as steps),
  * then (1) consecutive same-direction changes closer than `mergeWithin` are merged into one transition,
- * (2) each transition is located by least squares over "level a until s, linear to level b at e, level b
- * after" on the stretch between its neighbouring changes (s = e is a step), (3) temporary bumps and
- * shifts smaller than `minSize` σ are dropped.
+ * and neighbouring same-direction transitions up to `rampWithin` apart into one ramp when a single ramp
+ * fits them as well as the staircase, (2) each transition is located by least squares over "level a
+ * until s, linear to level b at e, level b after" on the stretch between its neighbouring changes (s = e
+ * is a step; a merged ramp is located on exp(x) — a launch grows linearly in volume, not in log volume —
+ * against at most 21 flat points either side of its search range), (3) temporary bumps and shifts
+ * smaller than `minSize` σ are dropped.
  *
  * @example levelShifts([...Array(30).fill(0), ...Array(30).fill(1)].map((v, i) => v + 0.05 * Math.sin(i * 7)))[0].start // => 30
  */
@@ -235,18 +247,27 @@ export function levelShifts(x: readonly number[], options: LevelShiftOptions = {
     else groups.push({ first: i, last: i });
   }
   const prefix = prefixSums(x);
-  const shifts: LevelShift[] = [];
-  for (let k = 0; k < groups.length; k++) {
-    const g = groups[k];
-    const lo = segs[g.first - 1].start;
-    const hi = segs[g.last].end;
+  const penalty = (options.penaltyFactor ?? 3) * Math.log(n) * variance;
+  let centre = 0;
+  for (const v of x) centre += v / n;
+  const xs = x.map((v) => Math.exp(v - centre));
+  const prefixExp = prefixSums(xs);
+  const locate = (g: { first: number; last: number }, forceRamp = false, local = false, exp = false) => {
+    let lo = segs[g.first - 1].start;
+    let hi = segs[g.last].end;
     const first = segs[g.first].start;
     const lastCp = segs[g.last].start;
-    const reach = 3 * mergeWithin;
+    const reach = 3 * Math.max(mergeWithin, Math.ceil((lastCp - first) / 2));
     const sMin = Math.max(lo + minSeg, Math.floor(first - (first - lo) / 2), first - reach);
     const eMax = Math.min(hi - minSeg, Math.ceil(lastCp + (hi - lastCp) / 2), lastCp + reach);
-    const best = fitRamp(
-      prefix,
+    if (local) {
+      // A long ramp: judge it against the flat stretches next to it only, so slow drift far away does
+      // not stretch the fitted ramp.
+      lo = Math.max(lo, sMin - LOCAL_FLAT);
+      hi = Math.min(hi, eMax + LOCAL_FLAT);
+    }
+    const fit = fitRamp(
+      exp ? prefixExp : prefix,
       lo,
       hi,
       sMin,
@@ -254,8 +275,54 @@ export function levelShifts(x: readonly number[], options: LevelShiftOptions = {
       Math.max(lastCp - 2, sMin),
       eMax,
       variance,
+      forceRamp,
     );
-    shifts.push({ ...best, size: Math.abs(best.after - best.before) / sigma });
+    return fit;
+  };
+  // Staircases spread over weeks: merge neighbouring same-direction transitions into one ramp when a
+  // single ramp fits the whole stretch about as well as the steps do.
+  const rampWithin = options.rampWithin ?? 45;
+  const merged: { first: number; last: number; ramp?: boolean }[] = [];
+  for (const g of groups) {
+    const m = merged[merged.length - 1];
+    const dir = (h: { first: number; last: number }) => Math.sign(segs[h.last].mean - segs[h.first - 1].mean);
+    if (
+      m !== undefined &&
+      rampWithin > 0 &&
+      m.last === g.first - 1 &&
+      dir(m) === dir(g) &&
+      segs[m.last].end - segs[m.last].start <= rampWithin
+    ) {
+      const both = { first: m.first, last: g.last };
+      let stair = 0;
+      for (let i = both.first - 1; i <= both.last; i++) stair += segRss(prefix, segs[i].start, segs[i].end);
+      const steps = both.last - both.first + 1;
+      if (locate(both, true).rss <= stair + Math.max(0, steps - 2) * penalty) {
+        m.last = g.last;
+        m.ramp = true;
+        continue;
+      }
+    }
+    merged.push({ ...g });
+  }
+  const shifts: LevelShift[] = [];
+  for (const g of merged) {
+    const best = locate(g, false, g.ramp === true);
+    let start = best.start;
+    let end = best.end;
+    if (g.ramp) {
+      // A launch ramps linearly in volume, not in log volume: locate it on exp(x).
+      const r = locate(g, true, true, true);
+      start = r.start;
+      end = r.end;
+    }
+    shifts.push({
+      start,
+      end,
+      before: best.before,
+      after: best.after,
+      size: Math.abs(best.after - best.before) / sigma,
+    });
   }
   // Drop temporary bumps: a shift undone soon by an opposite one.
   const minPersist = options.minPersist ?? 14;
@@ -321,7 +388,8 @@ function fitRamp(
   eMin: number,
   eMax: number,
   variance: number,
-): { start: number; end: number; before: number; after: number } {
+  forceRamp = false,
+): { start: number; end: number; before: number; after: number; rss: number } {
   const sumX = p.x[hi] - p.x[lo];
   const sumXX = p.xx[hi] - p.xx[lo];
   const n = hi - lo;
@@ -359,6 +427,17 @@ function fitRamp(
   // A ramp has one more parameter than a step: keep the step unless the ramp pays for it (BIC with the
   // MBIC-like factor 3 of the changepoint penalty: day-level noise is autocorrelated, so plain BIC turns
   // steps into ramps).
-  const pick = bestStep.rss - best.rss > 3 * variance * Math.log(n) ? best : bestStep;
-  return { start: pick.start, end: pick.end, before: pick.before, after: pick.after };
+  const pick = forceRamp || bestStep.rss - best.rss > 3 * variance * Math.log(n) ? best : bestStep;
+  return { start: pick.start, end: pick.end, before: pick.before, after: pick.after, rss: pick.rss };
+}
+
+/** Flat points either side of a merged ramp's search range that its location is fitted on. */
+const LOCAL_FLAT = 21;
+
+/** Residual sum of squares of x on [a, b) around its mean. */
+function segRss(p: Prefix, a: number, b: number): number {
+  const k = b - a;
+  if (k <= 0) return 0;
+  const s = p.x[b] - p.x[a];
+  return Math.max(0, p.xx[b] - p.xx[a] - (s * s) / k);
 }

@@ -205,7 +205,8 @@ describe('smoothLevel', () => {
   const t = Array.from({ length: 730 }, (_, k) => k);
   const slow = (k: number) => (0.1 * k) / 365.25 + 0.2 * Math.sin((2 * Math.PI * k) / 365.25);
   const x = t.map((k) => slow(k) + (k >= 500 ? 0.3 : 0) + 0.02 * Math.sin(k * 7.3));
-  const find = (v: readonly number[]) => levelShifts(v);
+  // candidates as steps (no ramp merging), as detectAnomalies passes them
+  const find = (v: readonly number[]) => levelShifts(v, { rampWithin: 0 });
 
   it('separates growth and the yearly cycle from the step', () => {
     const s = smoothLevel(x, t, find);

@@ -109,3 +109,35 @@ describe('levelShifts', () => {
     });
   });
 });
+
+describe('levelShifts on a slow ramp', () => {
+  // A launch whose volume grows linearly by +80 % over 40 days (log level log(1 + 0.8·g)) in daily noise
+  // of sd 0.07 (≈ 8 sd in all), which PELT cuts into two steps more than 10 days apart.
+  const rampStart = 150;
+  const rampDays = 40;
+  const g = gaussian(22);
+  const x = Array.from(
+    { length: 400 },
+    (_, i) => Math.log(1 + 0.8 * Math.min(1, Math.max(0, (i - rampStart) / rampDays))) + 0.07 * g(),
+  );
+
+  it('reports the ramp as one level shift starting within 2 days of the ramp start', () => {
+    const s = levelShifts(x);
+    expect(s.length).toBe(1);
+    expect(Math.abs(s[0].start - rampStart)).toBeLessThanOrEqual(2);
+    expect(Math.abs(s[0].end - (rampStart + rampDays))).toBeLessThanOrEqual(5);
+    // total change: log(1.8) = 0.588
+    expect(s[0].after - s[0].before).toBeCloseTo(Math.log(1.8), 1);
+  });
+
+  it('without ramp merging the same series is a staircase', () => {
+    expect(levelShifts(x, { rampWithin: 0 }).length).toBeGreaterThan(1);
+  });
+
+  it('keeps two real steps 30 days apart separate (a ramp fits them badly)', () => {
+    const h = gaussian(22);
+    const y = Array.from({ length: 300 }, (_, i) => (i >= 100 ? 0.3 : 0) + (i >= 130 ? 0.3 : 0) + 0.03 * h());
+    const s = levelShifts(y);
+    expect(s.map((v) => v.start)).toEqual([100, 130]);
+  });
+});
