@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ModcapError } from '../../errors.ts';
 import { type ConfigIssue, crossCheck } from './checks.ts';
@@ -36,20 +37,28 @@ export function formatConfigPath(path: readonly PropertyKey[]): string {
  * Parses and validates a capacity configuration (JSON). All or nothing: the typed config, or one
  * `ModcapError('INPUT_INVALID')` whose `details.issues` lists every problem as `{ path, value, reason }`
  * and whose message shows the first few with the file name.
- * YAML is not supported yet (no parser is installed): a YAML format throws INPUT_PARSE saying so.
- * @throws ModcapError INPUT_PARSE (malformed JSON, with line and column; YAML), INPUT_INVALID
+ * YAML (`format: 'yaml'`, or a file ending `.yaml` / `.yml`) is read with the `yaml` package, then validated alike.
+ * @throws ModcapError INPUT_PARSE (malformed JSON or YAML, with line and column), INPUT_INVALID
  * @example parseCapacityConfig(readFileSync('data/demo/config.json', 'utf8')).reportingCurrency // => 'EUR'
  */
 export function parseCapacityConfig(text: string, options: ParseCapacityConfigOptions = {}): CapacityConfig {
   const { file } = options;
   const format = options.format ?? (file !== undefined && /\.ya?ml$/i.test(file) ? 'yaml' : 'json');
-  if (format === 'yaml')
-    throw new ModcapError(
-      'INPUT_PARSE',
-      'YAML capacity configs need the `yaml` package, which is not installed yet; use JSON for now',
-      { file },
-    );
   const body = text.replace(/^\uFEFF/, '');
+  if (format === 'yaml') {
+    const doc = parseDocument(body, { prettyErrors: true });
+    if (doc.errors.length > 0) {
+      const first = doc.errors[0];
+      const pos = first.linePos?.[0];
+      throw new ModcapError('INPUT_PARSE', `malformed YAML: ${first.message.split('\n')[0]}`, {
+        file,
+        line: pos?.line,
+        column: pos ? String(pos.col) : undefined,
+        columnNumber: pos?.col,
+      });
+    }
+    return validateCapacityConfig(doc.toJS(), file);
+  }
   let data: unknown;
   try {
     data = JSON.parse(body);
@@ -116,8 +125,7 @@ export function validateCapacityConfig(data: unknown, file?: string): CapacityCo
 }
 
 /**
- * Reads and validates a capacity configuration file (`.json`; `.yaml` / `.yml` throw INPUT_PARSE until the
- * `yaml` package is added).
+ * Reads and validates a capacity configuration file (`.json`, `.yaml` or `.yml`).
  * @throws ModcapError INPUT_NOT_FOUND, INPUT_PARSE, INPUT_INVALID
  * @example loadCapacityConfig('data/demo/config.json').sites.map((s) => s.id) // => ['dublin', 'manila', ...]
  */
