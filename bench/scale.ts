@@ -8,6 +8,7 @@
 import { parseArgs } from 'node:util';
 import { forecastMany } from '../src/forecast/runner.ts';
 import type { Series } from '../src/forecast/types.ts';
+import { mulberry32 } from '../src/random.ts';
 
 const { values } = parseArgs({
   options: { series: { type: 'string', default: '1000' }, workers: { type: 'string' } },
@@ -18,14 +19,7 @@ const H = 168;
 
 /** Seeded synthetic moderation-like series: level, daily and weekly profile, trend, Poisson-ish noise. */
 function makeSeries(i: number): Series {
-  let s = (i * 2654435761) >>> 0;
-  const rnd = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rnd = mulberry32(i * 2654435761);
   const level = 5 + 2000 * rnd() ** 2;
   const phase = Math.floor(rnd() * 24);
   const weekendDip = 0.6 + 0.6 * rnd();

@@ -4,26 +4,9 @@
  * negative binomial). Nothing here touches Math.random: the same seed always gives the same draws.
  */
 
-/** A source of uniform numbers in [0, 1). */
-export type Rng = () => number;
+import { mulberry32, type Rng } from '../src/random.ts';
 
-/**
- * mulberry32 (Tommy Ettinger's 32-bit generator): period 2^32, fast, good enough for synthetic data.
- * Returns a function that yields uniforms in [0, 1), each a multiple of 2^-32.
- *
- * @param seed any integer; only the low 32 bits are used
- * @example const r = mulberry32(1); r() // => 0.6270739405881613
- */
-export function mulberry32(seed: number): Rng {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32, type Rng };
 
 /**
  * A 32-bit seed for an independent stream, from a base seed and a label (FNV-1a over the label's UTF-16

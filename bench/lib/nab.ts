@@ -11,6 +11,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { normalTail } from '../../src/forecast/anomalies/stream/normal-tail.ts';
+import { mulberry32 } from '../../src/random.ts';
 
 /** A scoring profile's cost matrix (NAB `config/profiles.json`). */
 export interface NabProfile {
@@ -404,14 +405,6 @@ export function windowedGaussianScores(
  * @example randomScores(3, 1).length // => 3
  */
 export function randomScores(n: number, seed: number): number[] {
-  let a = seed >>> 0;
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out.push(((t ^ (t >>> 14)) >>> 0) / 4294967296);
-  }
-  return out;
+  const u = mulberry32(seed);
+  return Array.from({ length: n }, () => u());
 }

@@ -4,18 +4,13 @@ import { parseArgs } from 'node:util';
 import { ModcapError } from '../errors.ts';
 import { type Anomaly, detectAnomaliesMany } from '../forecast/anomalies/index.ts';
 import { loadEvents } from '../forecast/events/index.ts';
-import { readVolumes } from '../forecast/io/index.ts';
+import { csvCell, readVolumes } from '../forecast/io/index.ts';
 import { provenance } from '../forecast/output.ts';
 
 export const ANOMALIES_USAGE = `modcap anomalies --input FILE [--events FILE] [--tz ZONE] [--out DIR]
   Finds what was not normal in a volume history: spikes and dips, level shifts, gaps, flat lines and
   runs of zeros, each labelled with the calendar event that explains it where one does. Writes
   anomalies.csv and anomalies.json to --out (default out/).`;
-
-function csvCell(v: string | number | undefined): string {
-  const s = v === undefined ? '' : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 /** Anomalies as CSV, one row each. */
 export function anomaliesCsv(anomalies: readonly Anomaly[]): string {

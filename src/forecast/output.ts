@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync } from 'node:fs';
+import { csvCell } from './io/csv.ts';
 import type { SeriesForecast } from './pipeline.ts';
 
 /** Versions and inputs that produced a result, so a number can be defended. */
@@ -34,11 +35,6 @@ export async function provenance(inputPaths: readonly string[], request: unknown
     inputs: await Promise.all(inputPaths.map(async (path) => ({ path, sha256: await sha256File(path) }))),
     request,
   };
-}
-
-function csvCell(v: string | number): string {
-  const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /**

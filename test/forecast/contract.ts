@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import type { FitOptions, Model } from '../../src/forecast/types.ts';
+import { mulberry32 } from '../../src/random.ts';
 
 /**
  * The one contract every model passes (STYLE.md §4, after statsforecast's assert_class):
@@ -50,14 +51,7 @@ export function assertModelContract(
 
 /** A seeded daily+weekly seasonal hourly count series with trend and noise (mulberry32 RNG). */
 export function syntheticHourly(n: number, seed = 1, base = 100): number[] {
-  let s = seed >>> 0;
-  const rnd = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rnd = mulberry32(seed);
   const y: number[] = [];
   for (let t = 0; t < n; t++) {
     const daily = 1 + 0.5 * Math.sin((2 * Math.PI * t) / 24);

@@ -1,3 +1,4 @@
+import { csvCell } from '../io/csv.ts';
 import type { Accuracy, Comparison } from './compare.ts';
 import type { ExplainResult } from './explain.ts';
 
@@ -5,9 +6,9 @@ const iso = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : 
 const fix = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '–');
 const num = (x: number) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : '–');
 
-function csvCell(v: string | number): string {
-  const s = typeof v === 'number' ? (Number.isFinite(v) ? String(Math.round(v * 1e4) / 1e4) : '') : v;
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+/** A CSV field, numbers rounded to 4 decimals and non-finite numbers left empty. */
+function cell(v: string | number): string {
+  return csvCell(typeof v === 'number' ? (Number.isFinite(v) ? Math.round(v * 1e4) / 1e4 : '') : v);
 }
 
 /**
@@ -100,7 +101,7 @@ export function accuracyCsv(comparison: Comparison): string {
         s.excursions.length,
         s.missingActuals.length,
       ]
-        .map(csvCell)
+        .map(cell)
         .join(','),
     );
   }

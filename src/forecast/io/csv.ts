@@ -78,3 +78,13 @@ export function countQuotes(line: string): number {
   }
   return k;
 }
+
+/**
+ * One CSV field as written (RFC 4180): quoted when it holds a comma, a quote or a line break, with
+ * quotes doubled; `undefined` is an empty field.
+ * @example csvCell('reviews, EU') // => '"reviews, EU"'
+ */
+export function csvCell(v: string | number | undefined): string {
+  const s = v === undefined ? '' : String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}

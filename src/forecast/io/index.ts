@@ -6,7 +6,7 @@
 export { type AggregateOptions, aggregate } from './aggregate.ts';
 export { calendarFor, canonicalTimeZone, DAY_MS, HOUR_MS, isoWeekday, ZoneCalendar } from './calendar.ts';
 export { columnLayout, orderKeyColumns, REQUIRED_COLUMNS, RESERVED_COLUMNS } from './columns.ts';
-export { splitCsvRecord } from './csv.ts';
+export { csvCell, splitCsvRecord } from './csv.ts';
 export { type Duration, durationToSteps, parseDuration } from './duration.ts';
 export { futureTimestamps } from './future.ts';
 export { type GridPlacement, inferFrequency, MAX_GRID_LENGTH, placeOnGrid } from './grid.ts';

@@ -11,19 +11,14 @@ import { shesd } from '../../../src/forecast/anomalies/shesd.ts';
 import type { Anomaly } from '../../../src/forecast/anomalies/types.ts';
 import type { EventSpec } from '../../../src/forecast/events/schema.ts';
 import type { Series } from '../../../src/forecast/types.ts';
+import { HALF_ULP, mulberry32 } from '../../../src/random.ts';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2025, 0, 6); // a Monday, UTC midnight
 
 function noisy(n: number, seed: number, mean: (t: number) => number): number[] {
-  let s = seed >>> 0;
-  const u = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
-  };
+  const draw = mulberry32(seed);
+  const u = () => draw() + HALF_ULP;
   return Array.from({ length: n }, (_, t) => {
     const mu = mean(t);
     const z = Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());

@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { levelShifts, pelt, robustVariance } from '../../../src/forecast/anomalies/pelt.ts';
+import { HALF_ULP, mulberry32 } from '../../../src/random.ts';
 
 function gaussian(seed: number) {
-  let s = seed >>> 0;
-  const u = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
-  };
+  const draw = mulberry32(seed);
+  const u = () => draw() + HALF_ULP;
   return () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
 }
 

@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { generalizedEsd, runningMedian, shesd, tQuantile } from '../../../src/forecast/anomalies/shesd.ts';
+import { HALF_ULP, mulberry32 } from '../../../src/random.ts';
 
 function poissonSeries(n: number, seed: number, mean: (t: number) => number): number[] {
-  let s = seed >>> 0;
-  const u = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
-  };
+  const draw = mulberry32(seed);
+  const u = () => draw() + HALF_ULP;
   // Normal approximation of Poisson(μ) for μ ≫ 1.
   return Array.from({ length: n }, (_, t) => {
     const mu = mean(t);

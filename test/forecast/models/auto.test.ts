@@ -4,18 +4,8 @@ import { ar } from '../../../src/forecast/models/ar.ts';
 import { auto } from '../../../src/forecast/models/auto.ts';
 import { snaive } from '../../../src/forecast/models/snaive.ts';
 import type { Model } from '../../../src/forecast/types.ts';
+import { mulberry32 } from '../../../src/random.ts';
 import { assertModelContract, syntheticHourly } from '../contract.ts';
-
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('auto', () => {
   const y = syntheticHourly(24 * 7 * 8, 3);
@@ -64,7 +54,7 @@ describe('auto', () => {
   it('gives conformal intervals whose coverage on fresh data is near nominal', () => {
     // white noise around a daily profile: 200 independent replications, the 80% and 95% intervals of
     // the next 24 steps should hold about 80% and 95% of the actuals
-    const r = rng(11);
+    const r = mulberry32(11);
     let c80 = 0;
     let c95 = 0;
     const reps = 60;

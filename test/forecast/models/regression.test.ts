@@ -3,18 +3,13 @@ import { describe, expect, it } from 'vitest';
 import type { EventSpec } from '../../../src/forecast/events/index.ts';
 import { applyEventEffects, buildRegressors, eventEffects } from '../../../src/forecast/events/index.ts';
 import { defaultFourierOrder, regression } from '../../../src/forecast/models/regression.ts';
+import { HALF_ULP, mulberry32 } from '../../../src/random.ts';
 import { assertModelContract, syntheticHourly } from '../contract.ts';
 
 /** Seeded standard normal draws (mulberry32 + Box–Muller), so the synthetic series are reproducible. */
 function normals(n: number, seed: number): number[] {
-  let s = seed >>> 0;
-  const u = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 1) / 4294967297;
-  };
+  const draw = mulberry32(seed);
+  const u = () => draw() + HALF_ULP;
   return Array.from({ length: n }, () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u()));
 }
 

@@ -2,6 +2,8 @@
  * Forecasts of a fitted ETS model: point forecasts from the final states, analytical forecast variances
  * for the linear and "class 2" forms (Hyndman et al. 2008, ch. 6), and a seeded simulation for the rest.
  */
+
+import { HALF_ULP, mulberry32 } from '../../../random.ts';
 import type { EtsForm } from './recursion.ts';
 
 /** Final states and parameters a forecast needs. `season[k]` is the state used at step n + 1 + k. */
@@ -107,14 +109,8 @@ export function etsVariance(
 
 /** Small seeded generator (mulberry32) returning standard normals by Box–Muller; never global. */
 export function normalGenerator(seed: number): () => number {
-  let s = seed >>> 0;
-  const unif = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
-  };
+  const draw = mulberry32(seed);
+  const unif = () => draw() + HALF_ULP;
   let spare = Number.NaN;
   return () => {
     if (!Number.isNaN(spare)) {
