@@ -25,6 +25,7 @@ export {
   LaunchSpec,
   OpeningHours,
   Queue,
+  QueueQuality,
   RealTimeSla,
   Scenario,
   Site,

@@ -2,10 +2,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ModcapError } from '../errors.ts';
-import { type Anomaly, detectAnomaliesMany } from '../forecast/anomalies/index.ts';
+import type { Anomaly } from '../forecast/anomalies/index.ts';
 import { loadEvents } from '../forecast/events/index.ts';
 import { csvCell, readVolumes } from '../forecast/io/index.ts';
 import { provenance } from '../forecast/output.ts';
+import { detectAnomaliesParallel } from '../parallel/anomalies.ts';
 
 export const ANOMALIES_USAGE = `modcap anomalies --input FILE [--events FILE] [--tz ZONE] [--out DIR]
   Finds what was not normal in a volume history: spikes and dips, level shifts, gaps, flat lines and
@@ -30,6 +31,7 @@ export function anomaliesCsv(anomalies: readonly Anomaly[]): string {
     'relative_change',
     'event',
     'detector',
+    'pooled_with',
   ];
   const r3 = (v: number) => (Number.isFinite(v) ? Math.round(v * 1000) / 1000 : '');
   const rows = anomalies.map((a) =>
@@ -47,6 +49,7 @@ export function anomaliesCsv(anomalies: readonly Anomaly[]): string {
       a.relativeChange === undefined ? '' : r3(a.relativeChange),
       csvCell(a.event?.name),
       a.detector,
+      csvCell(a.pooledWith?.join(' ')),
     ].join(','),
   );
   return `${[head.join(','), ...rows].join('\n')}\n`;
@@ -67,7 +70,7 @@ export async function anomaliesCommand(argv: string[]): Promise<number> {
   const events = values.events ? await loadEvents(values.events) : [];
   const series = await readVolumes(values.input, { timeZone: values.tz });
   const t0 = performance.now();
-  const anomalies = detectAnomaliesMany(series, { events });
+  const anomalies = await detectAnomaliesParallel(series, { events });
   const out = resolve(values.out);
   mkdirSync(out, { recursive: true });
   const meta = await provenance([values.input, ...(values.events ? [values.events] : [])], {

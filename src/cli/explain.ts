@@ -1,6 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import { ModcapError } from '../errors.ts';
 import { loadEvents } from '../forecast/events/index.ts';
@@ -12,6 +11,7 @@ import {
   readForecast,
 } from '../forecast/explain/index.ts';
 import { readVolumes } from '../forecast/io/index.ts';
+import { parseOptions } from './args.ts';
 
 /** Usage of `modcap explain`. */
 export const EXPLAIN_USAGE = `modcap explain --forecast FILE --actuals FILE [--events FILE] [--from ISO] [--to ISO]
@@ -49,25 +49,21 @@ export function parseInstant(text: string, option: string): number {
  * @example await explainCommand(['--forecast', 'out/forecast.csv', '--actuals', 'actuals.csv']) // => 0
  */
 export async function explainCommand(argv: string[]): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        forecast: { type: 'string' },
-        actuals: { type: 'string' },
-        events: { type: 'string' },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        grain: { type: 'string' },
-        tz: { type: 'string' },
-        out: { type: 'string' },
-        json: { type: 'boolean', default: false },
-      },
-    }));
-  } catch (e) {
-    throw new ModcapError('BAD_ARGUMENT', `${(e as Error).message}\n\n${EXPLAIN_USAGE}`);
-  }
+  const values = parseOptions(
+    argv,
+    {
+      forecast: { type: 'string' },
+      actuals: { type: 'string' },
+      events: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      grain: { type: 'string' },
+      tz: { type: 'string' },
+      out: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+    EXPLAIN_USAGE,
+  );
   const str = (k: string) => values[k] as string | undefined;
   if (!str('forecast'))
     throw new ModcapError('BAD_ARGUMENT', `--forecast FILE is required\n\n${EXPLAIN_USAGE}`);

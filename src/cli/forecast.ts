@@ -21,6 +21,8 @@ export interface ForecastJob {
   readonly models?: string[];
   readonly preset?: Preset;
   readonly workers?: number;
+  /** Clean anomalies from history before fitting (default true). */
+  readonly clean?: boolean;
 }
 
 /** Reads volumes, forecasts every series, writes forecast.csv and forecast.json to `out`. */
@@ -43,7 +45,14 @@ export async function runForecastJob(
   const results: SeriesForecast[] = [];
   const failures = [];
   for (const [horizon, group] of groups) {
-    const request = { horizon, levels: job.levels, models: job.models, preset: job.preset, events };
+    const request = {
+      horizon,
+      levels: job.levels,
+      models: job.models,
+      preset: job.preset,
+      events,
+      clean: job.clean ?? true,
+    };
     const run = await forecastMany(group, request, {
       workers: job.workers,
       onProgress: progressPrinter('forecast'),
@@ -57,6 +66,7 @@ export async function runForecastJob(
     horizon: job.horizon,
     levels: job.levels,
     models: job.models ?? `preset ${job.preset ?? 'fast'}`,
+    clean: job.clean ?? true,
   });
   const csvPath = join(job.out, 'forecast.csv');
   const jsonPath = join(job.out, 'forecast.json');
@@ -118,6 +128,7 @@ export async function forecastCommand(argv: string[]): Promise<number> {
       models: { type: 'string' },
       preset: { type: 'string' },
       workers: { type: 'string' },
+      'no-clean': { type: 'boolean', default: false },
     },
   });
   if (!values.input) throw new ModcapError('BAD_ARGUMENT', '--input FILE is required');
@@ -132,6 +143,7 @@ export async function forecastCommand(argv: string[]): Promise<number> {
     models: parseModels(values.models),
     preset: parsePreset(values.preset),
     workers: values.workers === undefined ? undefined : Number(values.workers),
+    clean: !values['no-clean'],
   });
   for (const f of files) console.log(f);
   return 0;

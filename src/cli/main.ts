@@ -3,23 +3,40 @@ import { ANOMALIES_USAGE, anomaliesCommand } from './anomalies.ts';
 import { demoCommand } from './demo.ts';
 import { EXPLAIN_USAGE, explainCommand } from './explain.ts';
 import { forecastCommand } from './forecast.ts';
+import { KEYS_USAGE, keysCommand } from './keys.ts';
+import { PLAN_USAGE, planCommand } from './plan.ts';
+import { RUN_USAGE, runCommand } from './run.ts';
+import { SERVE_USAGE, serveCommand } from './serve.ts';
+import { WORKER_USAGE, workerCommand } from './worker.ts';
 
 const USAGE = `modcap — forecast moderation volume and plan reviewer capacity
 
 Usage:
   modcap forecast --input FILE --horizon 8w [--events FILE] [--levels 80,95] [--out DIR]
                   [--tz ZONE] [--preset fast|full] [--models snaive,ar,...] [--workers N]
-  modcap demo [--out DIR]        forecast every demo series (data/demo) and write the results
+                  [--no-clean]
+  modcap demo [--out DIR]        the whole path on the demo data (data/demo): report at out/report.html
   modcap help
 
 Durations: 48h, 14d, 8w (converted to steps of each series' grid).
 Presets: fast (default: seasonal naive, seasonal AR, Theta, MSTL, regression when events/holidays/
 yearly cycles apply, Croston/TSB for intermittent counts) or full (adds ETS, always regression; slower).
+History is cleaned before fitting (anomalies not explained by an event become gaps); --no-clean fits it raw.
 Model families for --models: snaive, ar, ets, mstl, theta, regression, croston, tsb.
 
 ${ANOMALIES_USAGE}
 
-${EXPLAIN_USAGE}`;
+${EXPLAIN_USAGE}
+
+${PLAN_USAGE}
+
+${RUN_USAGE}
+
+${SERVE_USAGE}
+
+${WORKER_USAGE}
+
+${KEYS_USAGE}`;
 
 /** Runs the CLI with argv (without node and script); returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -34,6 +51,16 @@ export async function main(argv: string[]): Promise<number> {
         return await anomaliesCommand(rest);
       case 'explain':
         return await explainCommand(rest);
+      case 'plan':
+        return await planCommand(rest);
+      case 'run':
+        return await runCommand(rest);
+      case 'serve':
+        return await serveCommand(rest);
+      case 'worker':
+        return await workerCommand(rest);
+      case 'keys':
+        return await keysCommand(rest);
       case undefined:
       case 'help':
       case '--help':

@@ -67,7 +67,6 @@ export function normalQuantile(p: number): number {
   const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
   const pl = 0.02425;
   let q: number;
-  let r: number;
   if (p < pl) {
     q = Math.sqrt(-2 * Math.log(p));
     return (
@@ -83,7 +82,7 @@ export function normalQuantile(p: number): number {
     );
   }
   q = p - 0.5;
-  r = q * q;
+  const r = q * q;
   return (
     ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) /
     (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)

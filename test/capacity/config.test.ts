@@ -119,12 +119,12 @@ function issuesOf(mutate: (c: Raw) => void): CapacityConfigIssue[] {
 }
 
 describe('the demo config', () => {
-  it('parses, with the queues, languages and five sites the demo data uses', () => {
+  it('parses, with the queues, languages and six sites the demo data uses', () => {
     const c = loadCapacityConfig(DEMO);
     expect(c.queues.map((q) => q.id).sort()).toEqual(
       ['appeals', 'comments', 'listings', 'livestream_reports', 'reviews'].sort(),
     );
-    expect(c.sites.map((s) => s.id)).toEqual(['dublin', 'manila', 'bogota', 'tokyo', 'hyderabad']);
+    expect(c.sites.map((s) => s.id)).toEqual(['dublin', 'manila', 'bogota', 'tokyo', 'hyderabad', 'lisbon']);
     expect(new Set(c.sites.flatMap((s) => Object.keys(s.languages)))).toEqual(
       new Set(['en', 'es', 'pt', 'de', 'ja', 'hi']),
     );
@@ -415,7 +415,7 @@ describe('applyScenario', () => {
     // reviews 0.55 → 0.65; comments 0.7 → 0.8 (≤ 1 − 0.15); appeals 0 → 0.1
     expect(plus.queues.map((q) => q.automationShare)).toEqual([0.65, 0.7, 0.8, 0.3, 0.1]);
     const closed = applyScenario(demo, 'tokyo-closed');
-    expect(closed.sites.map((s) => s.id)).toEqual(['dublin', 'manila', 'bogota', 'hyderabad']);
+    expect(closed.sites.map((s) => s.id)).toEqual(['dublin', 'manila', 'bogota', 'hyderabad', 'lisbon']);
   });
 
   it('an unknown scenario → BAD_ARGUMENT listing the known ones', () => {

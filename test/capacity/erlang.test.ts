@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { asa, erlangA, erlangB, erlangC, occupancy, serviceLevel } from '../../src/capacity/erlang.ts';
-import { ModcapError } from '../../src/errors.ts';
+import {
+  asa,
+  erlangA,
+  erlangALogSpace,
+  erlangAUnchecked,
+  erlangB,
+  erlangC,
+  occupancy,
+  serviceLevel,
+} from '../../src/capacity/erlang.ts';
+import { expectBadArgumentNamed as expectBadArgument } from './expect-bad-argument.ts';
 
 /** Asserts `actual` equals `expected` to `digits` significant digits (half a unit in the last digit). */
 function expectSig(actual: number, expected: number, digits = 6): void {
@@ -17,19 +26,6 @@ function erlangBByPoisson(n: number, a: number): number {
     sum += term;
   }
   return term / sum;
-}
-
-function expectBadArgument(fn: () => unknown, field: string): void {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ModcapError);
-    expect((e as ModcapError).code).toBe('BAD_ARGUMENT');
-    expect((e as ModcapError).details.field).toBe(field);
-    expect((e as ModcapError).message).toContain(field);
-    return;
-  }
-  throw new Error(`expected BAD_ARGUMENT for ${field}`);
 }
 
 describe('erlangB', () => {
@@ -229,5 +225,36 @@ describe('degenerate input', () => {
     expect(r.pWait).toBeLessThan(1);
     expect(r.serviceLevel).toBeGreaterThan(0);
     expect(r.serviceLevel).toBeLessThan(1);
+  });
+});
+
+describe('erlangA fast path against the log-space sum', () => {
+  it('agrees to 1e-9 over a grid of loads, patience and targets, small to large', () => {
+    let checked = 0;
+    for (const a of [0.3, 2.5, 10, 47.2, 300, 1800])
+      for (const extra of [
+        -Math.floor(0.5 * a),
+        -Math.ceil(Math.sqrt(a)),
+        -1,
+        0,
+        1,
+        3,
+        Math.ceil(Math.sqrt(a)),
+        Math.ceil(2 * Math.sqrt(a)) + 5,
+      ])
+        for (const [aht, patience, target] of [
+          [180, 300, 20],
+          [90, 30, 60],
+          [600, 6000, 0],
+          [45, 2, 10],
+        ]) {
+          const n = Math.max(1, Math.ceil(a) + extra);
+          const fast = erlangAUnchecked(n, a, aht, patience, target);
+          const slow = erlangALogSpace(n, a, aht, patience, target);
+          for (const k of ['pWait', 'pAbandon', 'asaSeconds', 'serviceLevel', 'occupancy'] as const)
+            expect(Math.abs(fast[k] - slow[k])).toBeLessThan(1e-9 * Math.max(1, Math.abs(slow[k])));
+          checked++;
+        }
+    expect(checked).toBe(192);
   });
 });

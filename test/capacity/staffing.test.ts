@@ -1,24 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { erlangA, erlangC, serviceLevel } from '../../src/capacity/erlang.ts';
 import { type StaffRealTimeInput, staffRealTime, trafficErlangs } from '../../src/capacity/staffing.ts';
-import { ModcapError } from '../../src/errors.ts';
+import { expectBadArgument } from './expect-bad-argument.ts';
 
 /** Asserts `actual` equals `expected` to `digits` significant digits (half a unit in the last digit). */
 function expectSig(actual: number, expected: number, digits = 6): void {
   const unit = 10 ** (Math.floor(Math.log10(Math.abs(expected))) - (digits - 1));
   expect(Math.abs(actual - expected)).toBeLessThanOrEqual(0.5 * unit * (1 + 1e-9));
-}
-
-function expectBadArgument(fn: () => unknown, field: string): void {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ModcapError);
-    expect((e as ModcapError).code).toBe('BAD_ARGUMENT');
-    expect((e as ModcapError).details.field).toBe(field);
-    return;
-  }
-  throw new Error(`expected BAD_ARGUMENT for ${field}`);
 }
 
 // Issue's cited worked example: 100 contacts per 30 min, AHT 180 s (10 erlangs), 80% within 20 s.
@@ -232,5 +220,52 @@ describe('degenerate input', () => {
     expect(Number.isFinite(a.agents)).toBe(true);
     expect(a.serviceLevel).toBeGreaterThanOrEqual(0.8);
     expect(Number.isFinite(a.asa)).toBe(true);
+  });
+});
+
+describe('staffRealTime hintAgents', () => {
+  it('changes nothing but the starting point of the Erlang A search', () => {
+    for (const contacts of [3, 40, 100, 900])
+      for (const hintAgents of [0, 1, 5, 14, 60, 2000]) {
+        const base = {
+          contactsPerInterval: contacts,
+          intervalSeconds: 1800,
+          ahtSeconds: 180,
+          target: { kind: 'service-level' as const, level: 0.8, targetSeconds: 20 },
+          occupancyCap: 0.85,
+          patienceSeconds: 300,
+        };
+        expect(staffRealTime({ ...base, hintAgents })).toEqual(staffRealTime(base));
+      }
+  });
+});
+
+describe('staffRealTime occupancy cap under Erlang A', () => {
+  it('gives the same agents as a one-agent-at-a-time search, for loads where the cap binds', () => {
+    for (const contacts of [50, 400, 2000, 9000])
+      for (const cap of [0.7, 0.85, 0.95]) {
+        const input = {
+          contactsPerInterval: contacts,
+          intervalSeconds: 3600,
+          ahtSeconds: 120,
+          target: { kind: 'service-level' as const, level: 0.8, targetSeconds: 60 },
+          patienceSeconds: 300,
+        };
+        const uncapped = staffRealTime(input);
+        let n = uncapped.agents;
+        while (
+          erlangA({
+            agents: n,
+            trafficErlangs: (contacts * 120) / 3600,
+            ahtSeconds: 120,
+            patienceSeconds: 300,
+          }).occupancy >
+          cap + 1e-12
+        )
+          n++;
+        const r = staffRealTime({ ...input, occupancyCap: cap });
+        expect(r.agents).toBe(n);
+        expect(r.occupancy).toBeLessThanOrEqual(cap + 1e-12);
+      }
   });
 });

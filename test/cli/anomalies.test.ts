@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { anomaliesCsv } from '../../src/cli/anomalies.ts';
 
 const run = promisify(execFile);
 const BIN = resolve(import.meta.dirname, '../../bin/modcap.mjs');
@@ -31,5 +32,38 @@ describe('modcap anomalies', () => {
     const json = JSON.parse(readFileSync(join(out, 'anomalies.json'), 'utf8'));
     expect(json.anomalies.some((a: { kind: string }) => a.kind === 'spike')).toBe(true);
     expect(json.provenance.inputs).toHaveLength(1);
+  });
+});
+
+describe('anomaliesCsv', () => {
+  it('names the other series of a pooled outage in pooled_with', () => {
+    const base = {
+      kind: 'zeros' as const,
+      start: Date.UTC(2025, 2, 18, 6),
+      end: Date.UTC(2025, 2, 18, 9),
+      startIndex: 6,
+      endIndex: 9,
+      expected: 2.2,
+      lower: 0.2,
+      upper: 9,
+      level: 95,
+      observed: 0,
+      severity: 3,
+    };
+    const csv = anomaliesCsv([
+      {
+        ...base,
+        seriesId: 'appeals|es',
+        key: { queue: 'appeals', language: 'es' },
+        detector: 'quality-pooled',
+        pooledWith: ['appeals|pt', 'appeals|de'],
+      },
+      { ...base, seriesId: 'appeals|pt', key: { queue: 'appeals', language: 'pt' }, detector: 'quality' },
+    ])
+      .trim()
+      .split('\n');
+    expect(csv[0].split(',').at(-1)).toBe('pooled_with');
+    expect(csv[1].split(',').slice(-2)).toEqual(['quality-pooled', 'appeals|pt appeals|de']);
+    expect(csv[2].split(',').slice(-2)).toEqual(['quality', '']);
   });
 });

@@ -91,7 +91,7 @@ describe('forecastSeries', () => {
     const spiky = y.slice();
     const at = y.length - 24 * 7 + 5; // a week before the end, at the hour the snaive(168) would copy
     for (let t = at; t < at + 4; t++) spiky[t] = y[t] * 8;
-    const plain = forecastSeries(hourly(spiky), { horizon: 24 * 7, holidays: false });
+    const plain = forecastSeries(hourly(spiky), { horizon: 24 * 7, holidays: false, clean: false });
     const cleaned = forecastSeries(hourly(spiky), { horizon: 24 * 7, holidays: false, clean: true });
     const spike = cleaned.cleaned.find(
       (a) => a.kind === 'spike' && a.startIndex <= at + 3 && a.endIndex >= at,
@@ -136,5 +136,15 @@ describe('forecastMany', () => {
     expect(failures).toEqual([
       { id: 'q|bad', code: 'SERIES_TOO_SHORT', message: expect.stringMatching(/known values/) },
     ]);
+  });
+});
+
+describe('forecastSeries cleaning default', () => {
+  it('cleans by default: an injected spike is listed without asking', () => {
+    const y = syntheticHourly(24 * 7 * 6, 3);
+    const at = y.length - 24 * 10;
+    for (let t = at; t < at + 3; t++) y[t] *= 8;
+    const r = forecastSeries(hourly(y), { horizon: 24, holidays: false });
+    expect(r.cleaned.some((a) => a.startIndex <= at + 2 && a.endIndex >= at)).toBe(true);
   });
 });

@@ -60,6 +60,7 @@ export const RealTimeSla = z.strictObject({
   targetSeconds: positive('targetSeconds'),
   patienceSeconds: positive('patienceSeconds').optional(),
 });
+export type RealTimeSla = z.infer<typeof RealTimeSla>;
 
 /**
  * Service level of a deferred queue (backlog carries over): clear `level` (a fraction) of items within
@@ -71,12 +72,30 @@ export const DeferredSla = z.strictObject({
   level: Fraction,
   withinHours: positive('withinHours'),
 });
+export type DeferredSla = z.infer<typeof DeferredSla>;
 
 /** A queue's SLA, real-time or deferred. @example Sla.parse({ kind: 'deferred', level: 0.9, withinHours: 48 }).kind // => 'deferred' */
 export const Sla = z.discriminatedUnion('kind', [RealTimeSla, DeferredSla], {
   error: "sla.kind must be 'real-time' or 'deferred'",
 });
 export type Sla = z.infer<typeof Sla>;
+
+/**
+ * Decision quality of a queue's review channels, for the moderation-mix analysis: the accuracy of automatic
+ * (rules / classifiers), LLM and human decisions, the cost of an automatic decision (reporting currency), how far
+ * automation and the LLM can go (coverage caps), and the expected-accuracy target the cheapest mix must meet.
+ * @example QueueQuality.parse({ target: 0.95, automationAccuracy: 0.9, llmAccuracy: 0.93, humanAccuracy: 0.98 }).maxAutomationShare // => 1
+ */
+export const QueueQuality = z.strictObject({
+  target: Fraction,
+  automationAccuracy: Fraction,
+  llmAccuracy: Fraction,
+  humanAccuracy: Fraction,
+  automationCostPerItem: nonNegative('automationCostPerItem').default(0),
+  maxAutomationShare: Fraction.default(1),
+  maxLlmShare: Fraction.default(1),
+});
+export type QueueQuality = z.infer<typeof QueueQuality>;
 
 /**
  * A moderation queue. Of its items, `automationShare` are actioned by rules / classifiers and `llmShare` by an
@@ -97,6 +116,7 @@ export const Queue = z.strictObject({
   qaRate: Fraction.default(0),
   reworkRate: Fraction.default(0),
   sla: Sla,
+  quality: QueueQuality.optional(),
 });
 export type Queue = z.infer<typeof Queue>;
 
@@ -195,7 +215,12 @@ export const Site = z.strictObject({
   leadTimeWeeks: nonNegative('leadTimeWeeks').default(0),
   trainingWeeks: nonNegative('trainingWeeks').default(0),
   holidayCalendar: HolidayCalendar.optional(),
+  closedOnHolidays: z.boolean().optional(),
   vendorMinimumHoursPerWeek: nonNegative('vendorMinimumHoursPerWeek').optional(),
+  overtimeMaxShare: Fraction.default(0.1),
+  overtimeCostMultiplier: z.number().min(1, 'overtimeCostMultiplier must be >= 1').default(1.5),
+  surgeMaxFte: nonNegative('surgeMaxFte').default(0),
+  surgeCostMultiplier: z.number().min(1, 'surgeCostMultiplier must be >= 1').default(1.25),
 });
 export type Site = z.infer<typeof Site>;
 

@@ -10,8 +10,15 @@ import { calendarFor, DAY_MS } from '../io/calendar.ts';
 import { median, normalQuantile, zForLevel } from '../stats.ts';
 import type { Frequency, Series } from '../types.ts';
 import { matchEvents } from './match-events.ts';
-import { levelShifts, robustVariance } from './pelt.ts';
-import { type QualityIssue, qualityIssues } from './quality.ts';
+import { countLevels, levelShifts, robustVariance } from './pelt.ts';
+import {
+  countDispersion,
+  type QualityIssue,
+  qualityIssues,
+  type ZeroRun,
+  zeroRunMass,
+  zeroRuns,
+} from './quality.ts';
 import { shesd } from './shesd.ts';
 import type { Anomaly } from './types.ts';
 
@@ -19,6 +26,14 @@ import type { Anomaly } from './types.ts';
 export interface DetectAnomaliesOptions {
   /** Events calendar: anomalies it explains are labelled (see `matchEvents`). */
   readonly events?: readonly EventSpec[];
+  /**
+   * {@link detectAnomaliesMany} only: also test runs of zeros together across series that share a key value
+   * (a pipeline outage hitting a queue in every language), for low-count series where one series alone cannot
+   * tell an outage from quiet hours. Default true.
+   */
+  readonly pooledZeros?: boolean;
+  /** Chance per series (or per group of series, pooled) of a zero run reported from counting noise. Default 0.01. */
+  readonly zeroFalseAlarm?: number;
   /**
    * Public holidays of `key.market` (an ISO country date-holidays knows) are expected calendar effects:
    * the pooled effect of a holiday, of the day before and of the day after is estimated from the history
@@ -88,7 +103,10 @@ const STEPS_PER_DAY: Record<Frequency, number> = { hour: 24, day: 1, week: 1 / 7
  *   passes the count-noise test (`countAlpha`), with the observed and expected mean over the burst,
  *   the expected interval at `level` (seasonal + robust level ± z · robust sd of the residual) and the
  *   peak |z| as severity; dips inside a zero run are reported once, as `zeros`;
- * - `level-shift`: PELT on daily medians of the deseasonalised log1p series (detector `pelt`), minus
+ * - `level-shift`: PELT on daily medians of the deseasonalised log1p series (detector `pelt`; for a
+ *   low-count hourly series, whose median hour is 0 or 1, on log daily mean counts from daily totals with
+ *   quasi-Poisson noise, see `countLevels`, where calendar changes need no minimum size and blind shifts
+ *   must also pass a quasi-Poisson likelihood-ratio test), minus
  *   growth and yearly cycle with ≥ 1.9 years (`yearly`), days of known promotions left out; `start` /
  *   `end` bracket the transition (equal for a step, refined to the period for hourly data; same-direction
  *   steps up to 45 days apart that one ramp fits as well are one launch ramp, see `levelShifts`), `expected`,
@@ -102,9 +120,54 @@ const STEPS_PER_DAY: Record<Frequency, number> = { hour: 24, day: 1, week: 1 / 7
  * @example detectAnomalies(series, { events }).filter((a) => a.kind === 'spike').length // => 3
  */
 export function detectAnomalies(series: Series, options: DetectAnomaliesOptions = {}): Anomaly[] {
+  return detectOne(series, options, false).anomalies;
+}
+
+/** A run of zeros of one series, as the pooled test across series needs it (plain data: it crosses threads). */
+export interface ZeroRunCandidate {
+  /** Period starts over the run (epoch ms) and the end of its last period. */
+  readonly times: readonly number[];
+  readonly end: number;
+  /** Expected volume of each period of the run. */
+  readonly expected: readonly number[];
+  /** Whether the series' own test already reported it. */
+  readonly reportedAlone: boolean;
+  /** The anomaly to report when the pooled test finds it (labelled by the events calendar like the others). */
+  readonly anomaly: Anomaly;
+}
+
+/** The zero runs of one series with volume expected over them, for {@link pooledZeroRuns}. */
+export interface ZeroRunPool {
+  readonly seriesId: string;
+  readonly key: Readonly<Record<string, string>>;
+  /** Quasi-Poisson dispersion of the series' counts around the expected values. */
+  readonly dispersion: number;
+  /** Number of periods of the series (the places a run could start). */
+  readonly periods: number;
+  readonly runs: readonly ZeroRunCandidate[];
+}
+
+/**
+ * {@link detectAnomalies}, and the series' zero runs for the pooled test across series ({@link pooledZeroRuns});
+ * `pool` is absent when the series has no zero run with volume expected (runs it reported itself still count
+ * in the pooled test: a shared outage found in a busy series helps find it in the quiet ones).
+ */
+export function detectAnomaliesWithPool(
+  series: Series,
+  options: DetectAnomaliesOptions = {},
+): { anomalies: Anomaly[]; pool?: ZeroRunPool } {
+  return detectOne(series, options);
+}
+
+/** The batch detector of one series; with `withPool`, also its zero runs for the pooled test. */
+function detectOne(
+  series: Series,
+  options: DetectAnomaliesOptions,
+  withPool = true,
+): { anomalies: Anomaly[]; pool?: ZeroRunPool } {
   const values = series.values;
   const n = values.length;
-  if (n === 0) return [];
+  if (n === 0) return { anomalies: [] };
   const freq = series.freq;
   const level = options.level ?? 95;
   const z = zForLevel(level);
@@ -132,12 +195,44 @@ export function detectAnomalies(series: Series, options: DetectAnomaliesOptions 
   const expectedAt = (i: number) => (haveFit ? Math.max(0, Math.expm1(sh.fit[i])) : Number.NaN);
   const expectedArr = values.map((_, i) => expectedAt(i));
   const zeroIssues = haveFit
-    ? qualityIssues(values, { expected: expectedArr, minFlatRun: Number.POSITIVE_INFINITY }).filter(
-        (q) => q.kind === 'zeros',
-      )
+    ? qualityIssues(values, {
+        expected: expectedArr,
+        minFlatRun: Number.POSITIVE_INFINITY,
+        zeroFalseAlarm: options.zeroFalseAlarm,
+      }).filter((q) => q.kind === 'zeros')
     : qualityIssues(values, { minFlatRun: Number.POSITIVE_INFINITY }).filter((q) => q.kind === 'zeros');
   const issues = [...early, ...zeroIssues];
   const out: Anomaly[] = issues.map((q) => qualityAnomaly(q));
+  // Every zero run with volume expected: those reported here already count in a pooled test (a shared outage
+  // found in one series helps find it in the quieter ones) but are not reported twice.
+  const candidates = haveFit && withPool ? zeroRuns(values, expectedArr, 2).filter((r) => r.mass > 0) : [];
+  const reportedAlone = (r: ZeroRun) =>
+    zeroIssues.some((q) => q.startIndex <= r.endIndex && q.endIndex >= r.startIndex);
+  let pool: ZeroRunPool | undefined;
+  if (candidates.length > 0) {
+    const step = n > 1 ? ts[1] - ts[0] : 1;
+    const raw = candidates.map((r) => ({
+      ...qualityAnomaly({ kind: 'zeros', startIndex: r.startIndex, endIndex: r.endIndex, value: 0 }),
+      detector: 'quality-pooled',
+    }));
+    const labelled =
+      options.events?.length || options.labelHolidays
+        ? matchEvents(raw, options.events ?? [], series.timeZone, { holidays: options.labelHolidays })
+        : raw;
+    pool = {
+      seriesId: series.id,
+      key: series.key,
+      dispersion: countDispersion(values, expectedArr),
+      periods: n,
+      runs: candidates.map((r, k) => ({
+        times: ts.slice(r.startIndex, r.endIndex + 1),
+        end: ts[r.endIndex] + step,
+        expected: expectedArr.slice(r.startIndex, r.endIndex + 1),
+        reportedAlone: reportedAlone(r),
+        anomaly: labelled[k],
+      })),
+    };
+  }
 
   function rangeStats(a: number, b: number, fitShift = 0) {
     let obs = 0;
@@ -208,24 +303,58 @@ export function detectAnomalies(series: Series, options: DetectAnomaliesOptions 
       minSize: options.minShiftSize,
       mergeWithin: freq === 'week' ? undefined : options.rampDays,
       rampWithin: freq === 'week' ? 0 : undefined,
+      variance: days.counts?.variance,
+      countNoise: days.counts !== undefined,
     };
+    const calendar = knownTransitions(series, options.events ?? [], days);
+    const knownDays = calendar.map((c) => ({ start: c.startDay, end: c.endDay }));
     const tDays = days.first.slice(0, -1).map((i) => (ts[i] - ts[0]) / DAY_MS);
     const smooth = smoothLevel(
       days.values,
       tDays,
-      // candidates as steps: a ramp merged across a yearly swing would absorb the cycle
-      (x) => levelShifts(x, { ...shiftOptions, rampWithin: 0 }),
+      // Candidates as steps (a ramp merged across a yearly swing would absorb the cycle), plus every calendar
+      // transition with its own timing and shape even where this first pass did not confirm it: a launch ramp
+      // left out of the regression leaks into the growth and yearly terms, bends the detrended levels around
+      // itself and can then fail its own confirmation. Backward elimination drops it when it is small.
+      (x) =>
+        withKnown(levelShifts(x, { ...shiftOptions, rampWithin: 0, known: knownDays }), knownDays, x.length),
       options.yearly ?? true,
       options.minShiftSize ?? 3,
+      6,
+      // count noise: a calendar change the data confirmed is kept however small against a day's noise
+      days.counts === undefined ? (options.minShiftSize ?? 3) : 0,
     );
     const detrended = days.values.map((v, k) => v - smooth.at(tDays[k]));
-    const found = levelShifts(detrended, shiftOptions);
+    let found = levelShifts(detrended, { ...shiftOptions, known: knownDays });
+    const counts = days.counts;
+    if (counts) {
+      // Blind shifts of a low-count series must also hold under the count likelihood.
+      const pen = (options.penaltyFactor ?? 3) * Math.log(Math.max(2, detrended.length));
+      found = found.filter(
+        (f, k) =>
+          f.known !== undefined ||
+          countShiftHolds(
+            counts,
+            k > 0 ? found[k - 1].end : 0,
+            f.start,
+            f.end,
+            k + 1 < found.length ? found[k + 1].start : detrended.length,
+            28,
+            pen,
+          ),
+      );
+    }
     const sigmaDay = detrended.length > 1 ? dailySigma(detrended) : 0;
     for (let k = 0; k < found.length; k++) {
       const f = found[k];
       let startIndex = days.first[f.start];
       let endIndex = days.first[f.end];
-      if (freq === 'hour' && f.end - f.start <= 1) {
+      const cal = f.known === undefined ? undefined : calendar[f.known];
+      if (cal && cal.endIndex > cal.startIndex) {
+        // A calendar ramp the data confirmed: its onset and end as the calendar has them.
+        startIndex = cal.startIndex;
+        endIndex = cal.endIndex;
+      } else if (freq === 'hour' && f.end - f.start <= 1) {
         startIndex = refineStep(sh.transformed, sh.seasonal, days, f.start, exclude, flagged);
         endIndex = startIndex;
       }
@@ -241,10 +370,13 @@ export function detectAnomalies(series: Series, options: DetectAnomaliesOptions 
           obs += values[i];
           nObs++;
         }
-        const base0 = sh.seasonal[i] + f.before + smooth.at((ts[i] - ts[0]) / DAY_MS);
-        exp += Math.max(0, Math.expm1(base0));
-        lo += Math.max(0, Math.expm1(base0 - z * sigmaDay));
-        hi += Math.max(0, Math.expm1(base0 + z * sigmaDay));
+        // Count levels are log mean counts per hour (no hourly profile); others deseasonalised log1p.
+        const base0 =
+          (days.counts === undefined ? sh.seasonal[i] : 0) + f.before + smooth.at((ts[i] - ts[0]) / DAY_MS);
+        const back = days.counts === undefined ? Math.expm1 : Math.exp;
+        exp += Math.max(0, back(base0));
+        lo += Math.max(0, back(base0 - z * sigmaDay));
+        hi += Math.max(0, back(base0 + z * sigmaDay));
       }
       const m = Math.max(1, after - endIndex + 1);
       shifts.push({
@@ -342,8 +474,11 @@ export function detectAnomalies(series: Series, options: DetectAnomaliesOptions 
   out.push(...shifts);
   out.sort((p, q) => p.start - q.start || p.end - q.end);
   if (options.events?.length || options.labelHolidays)
-    return matchEvents(out, options.events ?? [], series.timeZone, { holidays: options.labelHolidays });
-  return out;
+    return {
+      anomalies: matchEvents(out, options.events ?? [], series.timeZone, { holidays: options.labelHolidays }),
+      pool,
+    };
+  return { anomalies: out, pool };
 }
 
 /**
@@ -355,15 +490,118 @@ export function detectAnomaliesMany(
   series: readonly Series[],
   options: DetectAnomaliesOptions = {},
 ): Anomaly[] {
+  return combineDetections(
+    series.map((s) => detectSeriesSafely(s, options)),
+    options,
+  );
+}
+
+/**
+ * One series' part of {@link detectAnomaliesMany}: its anomalies and zero-run pool; if detection fails (it should
+ * not) it falls back to the series' data problems only. Plain data, so it can run on a worker thread.
+ */
+export function detectSeriesSafely(
+  series: Series,
+  options: DetectAnomaliesOptions = {},
+): { anomalies: Anomaly[]; pool?: ZeroRunPool } {
+  try {
+    return detectOne(series, options);
+  } catch {
+    return { anomalies: detectAnomalies(series, { ...options, periods: [], levelShifts: false }) };
+  }
+}
+
+/**
+ * The per-series parts ({@link detectSeriesSafely}) as {@link detectAnomaliesMany} answers them: with the shared
+ * outages of the pooled test, sorted by series id, then start.
+ */
+export function combineDetections(
+  parts: readonly { anomalies: readonly Anomaly[]; pool?: ZeroRunPool }[],
+  options: DetectAnomaliesOptions = {},
+): Anomaly[] {
+  const out = parts.flatMap((p) => [...p.anomalies]);
+  if (options.pooledZeros ?? true)
+    out.push(
+      ...pooledZeroRuns(
+        parts.map((p) => p.pool),
+        options.zeroFalseAlarm ?? 0.01,
+      ),
+    );
+  return out.sort((a, b) => (a.seriesId < b.seriesId ? -1 : a.seriesId > b.seriesId ? 1 : a.start - b.start));
+}
+
+/**
+ * Shared outages: runs of zeros that overlap in several series sharing a key value (a queue across its
+ * languages, a market across its queues), each too small alone to tell from counting noise. For each run, the
+ * overlapping runs of the group's other series are added while the common stretch stays at least 2 periods;
+ * the expected volume of all of them over that stretch, against the largest dispersion among them, must pass
+ * the same test as one series' run ({@link zeroRunMass}) with the false-alarm rate `alpha` split over the
+ * groups. Every run taking part that its series did not report alone is reported, naming the others.
+ * @example pooledZeroRuns(series.map((s) => detectAnomaliesWithPool(s).pool), 0.01)
+ */
+export function pooledZeroRuns(pools: readonly (ZeroRunPool | undefined)[], alpha = 0.01): Anomaly[] {
+  const present = pools.filter((p): p is ZeroRunPool => p !== undefined);
+  const groups = new Map<string, ZeroRunPool[]>();
+  for (const p of present)
+    for (const [col, val] of Object.entries(p.key)) {
+      if (col === 'timezone') continue;
+      const g = groups.get(`${col}=${val}`) ?? [];
+      g.push(p);
+      groups.set(`${col}=${val}`, g);
+    }
+  const multi = [...groups.values()].filter((g) => g.length > 1);
+  if (multi.length === 0) return [];
+  const tests = Math.max(...present.map((p) => p.periods)) * multi.length;
+  const reported = new Set<ZeroRunCandidate>();
   const out: Anomaly[] = [];
-  for (const s of series) {
-    try {
-      out.push(...detectAnomalies(s, options));
-    } catch {
-      out.push(...detectAnomalies(s, { ...options, periods: [], levelShifts: false }));
+  const massOver = (r: ZeroRunCandidate, from: number, to: number) => {
+    let m = 0;
+    for (let k = 0; k < r.times.length; k++)
+      if (r.times[k] >= from && r.times[k] < to && Number.isFinite(r.expected[k])) m += r.expected[k];
+    return m;
+  };
+  for (const g of multi) {
+    for (const p of g) {
+      for (const r of p.runs) {
+        if (reported.has(r) || r.reportedAlone) continue;
+        let from = r.times[0];
+        let to = r.end;
+        const minLen = (2 * (r.end - r.times[0])) / r.times.length; // two periods
+        // The best-overlapping run of each other series in the group, largest overlap first.
+        const others = g
+          .filter((q) => q !== p)
+          .flatMap((q) => {
+            let best: { q: ZeroRunPool; r: ZeroRunCandidate; overlap: number } | undefined;
+            for (const c of q.runs) {
+              const overlap = Math.min(to, c.end) - Math.max(from, c.times[0]);
+              if (overlap >= minLen && (!best || overlap > best.overlap)) best = { q, r: c, overlap };
+            }
+            return best ? [best] : [];
+          })
+          .sort((a, b) => b.overlap - a.overlap);
+        const members = [{ q: p, r }];
+        for (const o of others) {
+          const f = Math.max(from, o.r.times[0]);
+          const t = Math.min(to, o.r.end);
+          if (t - f < minLen) continue;
+          from = f;
+          to = t;
+          members.push({ q: o.q, r: o.r });
+        }
+        if (members.length < 2) continue;
+        const mass = members.reduce((m, x) => m + massOver(x.r, from, to), 0);
+        const dispersion = Math.max(...members.map((x) => x.q.dispersion));
+        if (!(mass >= zeroRunMass(dispersion, tests, alpha))) continue;
+        const ids = members.map((x) => x.q.seriesId);
+        for (const x of members) {
+          if (reported.has(x.r) || x.r.reportedAlone) continue;
+          reported.add(x.r);
+          out.push({ ...x.r.anomaly, pooledWith: ids.filter((id) => id !== x.q.seriesId) });
+        }
+      }
     }
   }
-  return out.sort((a, b) => (a.seriesId < b.seriesId ? -1 : a.seriesId > b.seriesId ? 1 : a.start - b.start));
+  return out;
 }
 
 /**
@@ -409,6 +647,90 @@ export function holidayOffsets(series: Series, residual: readonly number[]): num
   return dayIdx.map((d) => effect[classOf(d)]);
 }
 
+/** A launch or policy change of the calendar that touches a series, on its grid and on its kept days. */
+interface KnownTransition {
+  /** Grid indices of the start and of the end of the ramp (equal for a step). */
+  readonly startIndex: number;
+  readonly endIndex: number;
+  /** The same on the daily levels: the first kept day mostly at or after the instant. */
+  readonly startDay: number;
+  readonly endDay: number;
+}
+
+/**
+ * The `step` and `ramp` events of the calendar (any type but `promotion`) touching the series whose start
+ * falls inside it, as {@link KnownTransition}s; level-shift detection tests each against the data.
+ */
+function knownTransitions(
+  series: Series,
+  events: readonly EventSpec[],
+  days: DailyLevels,
+): KnownTransition[] {
+  const ts = series.timestamps;
+  const n = ts.length;
+  if (n === 0) return [];
+  const gridIndex = (ms: number) => {
+    let a = 0;
+    let b = n;
+    while (a < b) {
+      const m = (a + b) >> 1;
+      if (ts[m] < ms) a = m + 1;
+      else b = m;
+    }
+    return a;
+  };
+  const kept = days.members.length;
+  const dayIndex = (i: number) => {
+    // The kept day whose first index is the last ≤ i, moved to the next day when i is past its middle.
+    let a = 0;
+    let b = kept;
+    while (a < b) {
+      const m = (a + b) >> 1;
+      if (days.first[m] <= i) a = m + 1;
+      else b = m;
+    }
+    const k = Math.max(0, a - 1);
+    const g = days.members[k];
+    return g && i - g[0] > (g[g.length - 1] - g[0]) / 2 ? k + 1 : k;
+  };
+  const out: KnownTransition[] = [];
+  for (const e of eventsFor(series.key, events)) {
+    if (e.type === 'promotion' || (e.shape.kind !== 'step' && e.shape.kind !== 'ramp')) continue;
+    const start = eventSpan(e, series.timeZone).start;
+    if (start <= ts[0] || start > ts[n - 1]) continue;
+    const end = e.shape.kind === 'ramp' ? start + e.shape.days * DAY_MS : start;
+    const startIndex = gridIndex(start);
+    const endIndex = Math.min(n - 1, gridIndex(end));
+    out.push({ startIndex, endIndex, startDay: dayIndex(startIndex), endDay: dayIndex(endIndex) });
+  }
+  return out;
+}
+
+/**
+ * Shift candidates for {@link smoothLevel}: `found`, with every known transition not among them added at its
+ * calendar timing; blind candidates within 14 days of a known transition give way to it (they are the same
+ * change, read as steps).
+ */
+function withKnown(
+  found: readonly { start: number; end: number; known?: number; after: number; before: number }[],
+  known: readonly { start: number; end: number }[],
+  n: number,
+): { start: number; end: number; known?: number }[] {
+  const confirmed = new Set(found.flatMap((f) => (f.known === undefined ? [] : [f.known])));
+  const added = known
+    .map((k, i) => ({
+      start: Math.round(k.start),
+      end: Math.max(Math.round(k.start), Math.round(k.end)),
+      known: i,
+    }))
+    .filter((k) => !confirmed.has(k.known) && k.start > 0 && k.end < n - 1);
+  const near = (f: { start: number; end: number }) =>
+    added.some((k) => f.end >= k.start - 14 && f.start <= k.end + 14);
+  return [...found.filter((f) => f.known !== undefined || !near(f)), ...added].sort(
+    (a, b) => a.start - b.start,
+  );
+}
+
 const YEAR_DAYS = 365.25;
 
 /**
@@ -441,7 +763,8 @@ export interface SmoothLevel {
  * absorbs the other. Candidate transitions come from `findShifts(x)` on the raw levels (true shifts and
  * steps cut out of the yearly swing alike); one least-squares regression of `x` on intercept, growth,
  * cycle and one step / ramp regressor per candidate is refitted while the smallest candidate is below
- * `minSize` noise sd (backward elimination): a swing that repeats every year is explained by the cycle
+ * `minSize` noise sd (`minSizeKnown` for a candidate that confirms a calendar transition, i.e. has
+ * `known`) (backward elimination): a swing that repeats every year is explained by the cycle
  * and loses its steps, a launch that happens once keeps its own. Only growth and cycle are returned
  * (centred: zero mean over the data); with less than 1.9 years, or `enabled` false, it is zero.
  * @example smoothLevel(dailyLevels, days, (x) => levelShifts(x)).at(200) // => the Q3 swing + growth at day 200
@@ -449,10 +772,11 @@ export interface SmoothLevel {
 export function smoothLevel(
   x: readonly number[],
   t: readonly number[],
-  findShifts: (x: readonly number[]) => readonly { start: number; end: number }[],
+  findShifts: (x: readonly number[]) => readonly { start: number; end: number; known?: number }[],
   enabled = true,
   minSize = 3,
   harmonics = 6,
+  minSizeKnown = minSize,
 ): SmoothLevel {
   const n = x.length;
   const zero: SmoothLevel = { at: () => 0 };
@@ -468,7 +792,7 @@ export function smoothLevel(
   };
   const base = t.map(features);
   const q = base[0].length;
-  let cands = findShifts(x).map((c) => ({ start: c.start, end: c.end }));
+  let cands = findShifts(x).map((c) => ({ start: c.start, end: c.end, known: c.known }));
   const ramp = (c: { start: number; end: number }, k: number) =>
     k < c.start ? 0 : k >= c.end ? 1 : (k - c.start + 1) / (c.end - c.start + 1);
   let beta: number[] | undefined;
@@ -493,9 +817,11 @@ export function smoothLevel(
     });
     const sigma = Math.sqrt(robustVariance(resid));
     let worst = -1;
-    for (let j = 0; j < cands.length; j++)
-      if (worst < 0 || Math.abs(b[q + j]) < Math.abs(b[q + worst])) worst = j;
-    if (Math.abs(b[q + worst]) >= minSize * sigma) break;
+    for (let j = 0; j < cands.length; j++) {
+      const floor = (cands[j].known === undefined ? minSize : minSizeKnown) * sigma;
+      if (Math.abs(b[q + j]) < floor && (worst < 0 || Math.abs(b[q + j]) < Math.abs(b[q + worst]))) worst = j;
+    }
+    if (worst < 0) break;
     cands = cands.filter((_, j) => j !== worst);
   }
   if (!beta) return zero;
@@ -541,6 +867,52 @@ interface DailyLevels {
   readonly first: number[];
   /** Grid indices of each kept day. */
   readonly members: number[][];
+  /**
+   * Set for a low-count series: `values` are log mean counts per hour of each day (daily totals, see
+   * `countLevels`) and this is their quasi-Poisson noise variance.
+   */
+  readonly counts?: {
+    readonly variance: number;
+    readonly dispersion: number;
+    /** Count total and counted hours of each kept day. */
+    readonly totals: readonly number[];
+    readonly exposure: readonly number[];
+  };
+}
+
+/**
+ * Quasi-Poisson likelihood-ratio test of a blind level shift on a low-count series: the totals of up to
+ * `reach` days before `start` (from `lo`) and from `end` (to `hi`) at one rate vs at two rates; the
+ * deviance / dispersion must reach `penalty`. On log mean counts a few days of very low totals look like
+ * a large shift under the constant noise variance, which the count likelihood does not support.
+ */
+function countShiftHolds(
+  c: NonNullable<DailyLevels['counts']>,
+  lo: number,
+  start: number,
+  end: number,
+  hi: number,
+  reach: number,
+  penalty: number,
+): boolean {
+  const a = Math.max(lo, start - reach);
+  const b = Math.min(hi, end + reach);
+  let y1 = 0;
+  let e1 = 0;
+  let y2 = 0;
+  let e2 = 0;
+  for (let k = a; k < start; k++) {
+    y1 += c.totals[k];
+    e1 += c.exposure[k];
+  }
+  for (let k = end; k < b; k++) {
+    y2 += c.totals[k];
+    e2 += c.exposure[k];
+  }
+  if (!(e1 > 0 && e2 > 0)) return false;
+  const r = (y1 + y2) / (e1 + e2);
+  const term = (y: number, e: number) => (y > 0 ? y * Math.log(y / (r * e)) : 0);
+  return (2 * (term(y1, e1) + term(y2, e2))) / c.dispersion >= penalty;
 }
 
 function dailyLevels(
@@ -566,17 +938,50 @@ function dailyLevels(
   const values: number[] = [];
   const first: number[] = [];
   const members: number[][] = [];
+  const totals: number[] = [];
+  const exposure: number[] = [];
+  const raw = series.values;
   for (const g of groups) {
-    const v = g.filter((i) => !skip(i)).map((i) => x[i] - seasonal[i]);
-    if (v.length === 0 || v.length < g.length / 2) continue;
+    const keep = g.filter((i) => !skip(i));
+    if (keep.length === 0 || keep.length < g.length / 2) continue;
+    const v = keep.map((i) => x[i] - seasonal[i]);
     v.sort((a, b) => a - b);
     const m = v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     values.push(m);
+    let t = 0;
+    for (const i of keep) if (Number.isFinite(raw[i])) t += Math.max(0, raw[i]);
+    totals.push(t);
+    exposure.push(keep.length);
     first.push(g[0]);
     members.push(g);
   }
   first.push(n);
+  if (series.freq === 'hour' && values.length > 0 && lowCount(series.values)) {
+    // Most hours 0 or 1: the daily median of log1p values is quantised to a few values and blind to
+    // the rate, so the level is the day's mean count, with quasi-Poisson noise.
+    const c = countLevels(totals, exposure);
+    return {
+      values: c.values,
+      first,
+      members,
+      counts: { variance: c.variance, dispersion: c.dispersion, totals, exposure },
+    };
+  }
   return { values, first, members };
+}
+
+/**
+ * True when a count series is too low for per-step medians: its median step (known values) is at
+ * most 1 and its values are whole numbers ≥ 0.
+ */
+function lowCount(v: readonly number[]): boolean {
+  const known: number[] = [];
+  for (const y of v) {
+    if (!Number.isFinite(y)) continue;
+    if (y < 0 || !Number.isInteger(y)) return false;
+    known.push(y);
+  }
+  return known.length > 0 && median(known) <= 1;
 }
 
 function dailySigma(v: readonly number[]): number {

@@ -1,5 +1,15 @@
 /** Anomalies in history (batch), as data arrives (streaming), level shifts and data problems. */
-export { type DetectAnomaliesOptions, detectAnomalies, detectAnomaliesMany } from './batch.ts';
+export {
+  combineDetections,
+  type DetectAnomaliesOptions,
+  detectAnomalies,
+  detectAnomaliesMany,
+  detectAnomaliesWithPool,
+  detectSeriesSafely,
+  pooledZeroRuns,
+  type ZeroRunCandidate,
+  type ZeroRunPool,
+} from './batch.ts';
 export { matchEvents } from './match-events.ts';
 export { levelShifts, pelt } from './pelt.ts';
 export { findGaps, qualityIssues } from './quality.ts';

@@ -170,6 +170,8 @@ export interface LevelShift {
   readonly after: number;
   /** |after − before| / σ. */
   readonly size: number;
+  /** Index into `known` of the calendar transition this shift confirms (see {@link LevelShiftOptions.known}). */
+  readonly known?: number;
 }
 
 /** Options of {@link levelShifts}. */
@@ -201,6 +203,66 @@ export interface LevelShiftOptions {
   readonly minPersist?: number;
   /** Shifts smaller than this many σ are dropped. Default 3. */
   readonly minSize?: number;
+  /**
+   * Transitions whose timing is known (launches and policy changes from an events calendar), as indices
+   * `start` (first index of the change) and `end` (first index at the new level; equal for a step). Each
+   * is tested against the data around it, and where the data confirm a change with that timing, it
+   * replaces the blind detector's reading of the same change (see {@link confirmKnown}). Default none.
+   */
+  readonly known?: readonly { readonly start: number; readonly end: number }[];
+  /**
+   * The series is the log of per-period count totals (see {@link countLevels}) whose noise is sampling
+   * noise of a (quasi-)Poisson count, not movement of the level: the `minSize` rule (a guard against
+   * practically negligible moves of a level measured precisely each period) does not apply to calendar
+   * transitions, which the data confirm by significance (the changepoint penalty) and timing alone.
+   * Default false.
+   */
+  readonly countNoise?: boolean;
+}
+
+/** Levels of a low-count series from per-period totals: see {@link countLevels}. */
+export interface CountLevels {
+  /** log((total + ½) / exposure) per period: the log mean count per unit of exposure. */
+  readonly values: number[];
+  /** Quasi-Poisson noise variance of those logs: dispersion / median total. */
+  readonly variance: number;
+  /** Robust dispersion φ (variance ≈ φ · mean), at least 1. */
+  readonly dispersion: number;
+}
+
+/**
+ * Log levels of a low-count series from per-period TOTALS (e.g. the counts of a day's hours summed),
+ * for series whose per-step median is degenerate (most steps 0 or 1): `values[k] = log((totals[k] + ½) /
+ * exposure[k])` (exposure = steps counted that period), with the quasi-Poisson noise variance
+ * φ / median(total) of those logs (delta method: var log T ≈ var T / T² = φ / T). The dispersion φ is
+ * estimated robustly from Pearson residuals against a running median of 7 periods,
+ * `(1.4826 · MAD((T − m) / √m))² · 7/6`, floored at 1 (Poisson).
+ * @throws ModcapError BAD_ARGUMENT when the lengths differ, a total is negative or an exposure ≤ 0
+ * @example countLevels([10, 8, 12, 9], [24, 24, 24, 24]).values[0] // => log(10.5 / 24) ≈ −0.827
+ */
+export function countLevels(totals: readonly number[], exposure: readonly number[]): CountLevels {
+  const n = totals.length;
+  if (exposure.length !== n)
+    throw new ModcapError('BAD_ARGUMENT', `countLevels: ${n} totals but ${exposure.length} exposures`);
+  for (let k = 0; k < n; k++) {
+    if (!(totals[k] >= 0) || !Number.isFinite(totals[k]))
+      throw new ModcapError('BAD_ARGUMENT', `countLevels: total ${totals[k]} at ${k} is not a count ≥ 0`);
+    if (!(exposure[k] > 0))
+      throw new ModcapError('BAD_ARGUMENT', `countLevels: exposure ${exposure[k]} at ${k} must be > 0`);
+  }
+  const rate = totals.map((t, k) => t / exposure[k]);
+  const values = totals.map((t, k) => Math.log((t + 0.5) / exposure[k]));
+  const w = 7;
+  const h = Math.floor(w / 2);
+  const pearson: number[] = [];
+  for (let k = 0; k < n; k++) {
+    const m = median(rate.slice(Math.max(0, k - h), Math.min(n, k + h + 1))) * exposure[k];
+    if (m > 0) pearson.push((totals[k] - m) / Math.sqrt(m));
+  }
+  const mad = pearson.length ? median(pearson.map(Math.abs)) : 0;
+  const dispersion = Math.max(1, (1.4826 * mad) ** 2 * (w / (w - 1)));
+  const typical = n ? median(totals.map((t) => t + 0.5)) : 1;
+  return { values, variance: dispersion / typical, dispersion };
 }
 
 /**
@@ -230,7 +292,8 @@ export function levelShifts(x: readonly number[], options: LevelShiftOptions = {
     penalty: (options.penaltyFactor ?? 3) * Math.log(n),
   });
   const segs = fit.segments;
-  if (segs.length < 2) return [];
+  // With no blind changepoint there is nothing to locate, but calendar transitions are still tested.
+  if (segs.length < 2 && !options.known?.length) return [];
   const mergeWithin = options.mergeWithin ?? 10;
   // Group changepoints (segment boundaries i → i+1) into transitions.
   const groups: { first: number; last: number }[] = [];
@@ -248,11 +311,33 @@ export function levelShifts(x: readonly number[], options: LevelShiftOptions = {
   }
   const prefix = prefixSums(x);
   const penalty = (options.penaltyFactor ?? 3) * Math.log(n) * variance;
+  /** The best ramp (forced) over a group's stretch, for the merge test (ordinary least squares). */
+  const locate = (g: { first: number; last: number }) => {
+    const lo = segs[g.first - 1].start;
+    const hi = segs[g.last].end;
+    const first = segs[g.first].start;
+    const lastCp = segs[g.last].start;
+    const reach = 3 * Math.max(mergeWithin, Math.ceil((lastCp - first) / 2));
+    const sMin = Math.max(lo + minSeg, Math.floor(first - (first - lo) / 2), first - reach);
+    const eMax = Math.min(hi - minSeg, Math.ceil(lastCp + (hi - lastCp) / 2), lastCp + reach);
+    return fitRamp(
+      prefix,
+      lo,
+      hi,
+      sMin,
+      Math.min(first + 2, eMax),
+      Math.max(lastCp - 2, sMin),
+      eMax,
+      variance,
+      true,
+    );
+  };
   let centre = 0;
   for (const v of x) centre += v / n;
   const xs = x.map((v) => Math.exp(v - centre));
-  const prefixExp = prefixSums(xs);
-  const locate = (g: { first: number; last: number }, forceRamp = false, local = false, exp = false) => {
+  const noise = arNoise(x, segs, (options.penaltyFactor ?? 3) * Math.log(n));
+  // Final location: step, ramp, or jump then ramp, whichever pays for its parameters.
+  const locateTransition = (g: { first: number; last: number }, local: boolean) => {
     let lo = segs[g.first - 1].start;
     let hi = segs[g.last].end;
     const first = segs[g.first].start;
@@ -261,23 +346,21 @@ export function levelShifts(x: readonly number[], options: LevelShiftOptions = {
     const sMin = Math.max(lo + minSeg, Math.floor(first - (first - lo) / 2), first - reach);
     const eMax = Math.min(hi - minSeg, Math.ceil(lastCp + (hi - lastCp) / 2), lastCp + reach);
     if (local) {
-      // A long ramp: judge it against the flat stretches next to it only, so slow drift far away does
-      // not stretch the fitted ramp.
       lo = Math.max(lo, sMin - LOCAL_FLAT);
       hi = Math.min(hi, eMax + LOCAL_FLAT);
     }
-    const fit = fitRamp(
-      exp ? prefixExp : prefix,
-      lo,
-      hi,
-      sMin,
-      Math.min(first + 2, eMax),
-      Math.max(lastCp - 2, sMin),
-      eMax,
-      variance,
-      forceRamp,
-    );
-    return fit;
+    const sMax = Math.min(lastCp + 2, eMax);
+    const onLog = fitTransition(new Gls(x, lo, hi, noise.rho), sMin, sMax, eMax, noise.penalty);
+    if (!local) return onLog;
+    // A merged staircase is a launch ramping over weeks, which grows linearly in volume rather than in
+    // log volume: locate it on exp(x) (relative scale, so the same noise and penalty apply).
+    const onExp = fitTransition(new Gls(xs, lo, hi, noise.rho), sMin, sMax, eMax, noise.penalty, 'simple');
+    if (!(onExp.before > 0 && onExp.after > 0)) return onLog;
+    return {
+      ...onExp,
+      before: centre + Math.log(onExp.before),
+      after: centre + Math.log(onExp.after),
+    };
   };
   // Staircases spread over weeks: merge neighbouring same-direction transitions into one ramp when a
   // single ramp fits the whole stretch about as well as the steps do.
@@ -297,7 +380,7 @@ export function levelShifts(x: readonly number[], options: LevelShiftOptions = {
       let stair = 0;
       for (let i = both.first - 1; i <= both.last; i++) stair += segRss(prefix, segs[i].start, segs[i].end);
       const steps = both.last - both.first + 1;
-      if (locate(both, true).rss <= stair + Math.max(0, steps - 2) * penalty) {
+      if (locate(both).rss <= stair + Math.max(0, steps - 2) * penalty) {
         m.last = g.last;
         m.ramp = true;
         continue;
@@ -307,18 +390,10 @@ export function levelShifts(x: readonly number[], options: LevelShiftOptions = {
   }
   const shifts: LevelShift[] = [];
   for (const g of merged) {
-    const best = locate(g, false, g.ramp === true);
-    let start = best.start;
-    let end = best.end;
-    if (g.ramp) {
-      // A launch ramps linearly in volume, not in log volume: locate it on exp(x).
-      const r = locate(g, true, true, true);
-      start = r.start;
-      end = r.end;
-    }
+    const best = locateTransition(g, g.ramp === true);
     shifts.push({
-      start,
-      end,
+      start: best.start,
+      end: best.end,
       before: best.before,
       after: best.after,
       size: Math.abs(best.after - best.before) / sigma,
@@ -342,7 +417,88 @@ export function levelShifts(x: readonly number[], options: LevelShiftOptions = {
     }
   }
   const minSize = options.minSize ?? 3;
-  return shifts.filter((s, k) => !drop.has(k) && s.size >= minSize);
+  let out: LevelShift[] = shifts.filter((s, k) => !drop.has(k) && s.size >= minSize);
+  const known = options.known ?? [];
+  for (let ki = 0; ki < known.length; ki++) {
+    const c = confirmKnown(x, out, known[ki], ki, noise, sigma, minSeg, options.countNoise ? 0 : minSize);
+    if (c) out = c;
+  }
+  return out;
+}
+
+/**
+ * Tests a transition whose timing is known (a launch or policy change from the events calendar, `k.start`
+ * to `k.end` in indices; a step when equal) against the data around it: on the stretch from
+ * max(28, ramp length) points before it to as many after it, cut at unrelated shifts, the known-timing fit
+ * (level + that step or ramp, AR(1) generalised least squares) must (1) beat the flat level by a χ² test with
+ * one degree of freedom at 0.001, (2) move the level by at least `minSize` σ, and (3) be no worse than the best
+ * freely placed transition plus one penalty (the known timing lies in the data's confidence set for the
+ * location). Then same-direction shifts within 14 points of it, the blind detector's reading of the same
+ * change (often a staircase or a late onset for a slow ramp), give way to it. Returns the new list, or
+ * undefined when the data do not confirm it.
+ */
+function confirmKnown(
+  x: readonly number[],
+  shifts: readonly LevelShift[],
+  k: { readonly start: number; readonly end: number },
+  index: number,
+  noise: { rho: number; innovation: number; penalty: number },
+  sigma: number,
+  minSeg: number,
+  minSize: number,
+): LevelShift[] | undefined {
+  const n = x.length;
+  const k0 = Math.round(k.start);
+  const k1 = Math.max(k0, Math.round(k.end));
+  if (k0 < minSeg || k1 > n - minSeg) return undefined;
+  const near = 14;
+  const related = (s: LevelShift) => s.end >= k0 - near && s.start <= k1 + near;
+  const reach = Math.max(28, k1 - k0);
+  let lo = Math.max(0, k0 - reach);
+  let hi = Math.min(n, k1 + reach);
+  for (const s of shifts) {
+    if (related(s)) continue;
+    if (s.end < k0 && s.end > lo) lo = s.end;
+    if (s.start > k1 && s.start < hi) hi = s.start;
+  }
+  if (k0 - lo < minSeg || hi - k1 < minSeg) return undefined;
+  const gls = new Gls(x, lo, hi, noise.rho);
+  const fit = gls.fit(k0, k1);
+  const size = Math.abs(fit.after - fit.before) / sigma;
+  // The timing is given, so the change is one parameter at a known place: a χ² test with one degree of freedom
+  // (α = 0.001), not the changepoint penalty, which pays for searching all places.
+  if (gls.flat() - fit.rss < CHI2_1_999 * noise.innovation || size < minSize) return undefined;
+  const free = fitTransition(gls, lo + minSeg, hi - minSeg, hi - minSeg, noise.penalty);
+  if (fit.rss > free.rss + noise.penalty) return undefined;
+  const dir = Math.sign(fit.after - fit.before);
+  const kept = shifts.filter((s) => !(related(s) && Math.sign(s.after - s.before) === dir));
+  kept.push({ start: k0, end: k1, before: fit.before, after: fit.after, size, known: index });
+  return kept.sort((a, b) => a.start - b.start);
+}
+
+/**
+ * Lag-1 autocorrelation ρ of the residual around the PELT segment means (clamped to [0, 0.95]) and the
+ * robust variance of its innovations r_t − ρ·r_(t−1); `penalty` = `factor` × that variance.
+ */
+function arNoise(
+  x: readonly number[],
+  segs: readonly Segment[],
+  factor: number,
+): { rho: number; innovation: number; penalty: number } {
+  const r = new Array<number>(x.length);
+  for (const g of segs) for (let i = g.start; i < g.end; i++) r[i] = x[i] - g.mean;
+  let num = 0;
+  let den = 0;
+  for (let i = 1; i < r.length; i++) {
+    num += r[i] * r[i - 1];
+    den += r[i - 1] * r[i - 1];
+  }
+  const rho = den > 0 ? Math.min(0.95, Math.max(0, num / den)) : 0;
+  const e: number[] = [];
+  for (let i = 1; i < r.length; i++) e.push(r[i] - rho * r[i - 1]);
+  const m = median(e);
+  const innovation = (1.4826 * median(e.map((v) => Math.abs(v - m)))) ** 2;
+  return { rho, innovation, penalty: factor * innovation };
 }
 
 function localVariance(x: readonly number[], w: number): number {
@@ -433,6 +589,8 @@ function fitRamp(
 
 /** Flat points either side of a merged ramp's search range that its location is fitted on. */
 const LOCAL_FLAT = 21;
+/** 0.999 quantile of χ² with one degree of freedom. */
+const CHI2_1_999 = 10.828;
 
 /** Residual sum of squares of x on [a, b) around its mean. */
 function segRss(p: Prefix, a: number, b: number): number {
@@ -440,4 +598,200 @@ function segRss(p: Prefix, a: number, b: number): number {
   if (k <= 0) return 0;
   const s = p.x[b] - p.x[a];
   return Math.max(0, p.xx[b] - p.xx[a] - (s * s) / k);
+}
+
+/** A transition fitted by {@link fitTransition}: indices of the series, levels before and after. */
+interface TransitionFit {
+  readonly start: number;
+  readonly end: number;
+  readonly before: number;
+  readonly after: number;
+  readonly rss: number;
+}
+
+/**
+ * Sums for generalised least squares under AR(1) noise with lag-1 correlation `rho` on [lo, hi)
+ * (Cochrane–Orcutt: series and regressors prewhitened, u_t = v_t − ρ·v_(t−1), first point dropped), for
+ * the regressors c (the level: 1 − ρ after prewhitening) and g_t = 0 before s, (t − s)/(e − s) up to e,
+ * 1 from e (a step when e = s), in O(1) per (s, e) from prefix sums.
+ */
+class Gls {
+  readonly q: number;
+  readonly n: number;
+  readonly szz: number;
+  readonly scc: number;
+  readonly scz: number;
+  private readonly z: Float64Array;
+  private readonly tz: Float64Array;
+  constructor(
+    x: readonly number[],
+    readonly lo: number,
+    readonly hi: number,
+    readonly rho: number,
+  ) {
+    this.q = 1 - rho;
+    const len = hi - lo;
+    this.z = new Float64Array(len + 1);
+    this.tz = new Float64Array(len + 1);
+    let szz = 0;
+    for (let t = lo; t < hi; t++) {
+      const v = t > lo ? x[t] - rho * x[t - 1] : 0;
+      this.z[t - lo + 1] = this.z[t - lo] + v;
+      this.tz[t - lo + 1] = this.tz[t - lo] + (t - lo) * v;
+      szz += v * v;
+    }
+    this.n = len - 1;
+    this.szz = szz;
+    this.scc = this.q * this.q * this.n;
+    this.scz = this.q * this.sumZ(lo + 1, hi);
+  }
+  /** Σ z_t for a ≤ t < b. */
+  sumZ(a: number, b: number): number {
+    return this.z[b - this.lo] - this.z[a - this.lo];
+  }
+  /** Σ g', Σ g'², Σ g'·z over the window for the transition (s, e), lo < s ≤ e < hi. */
+  sums(s: number, e: number): { g: number; gg: number; gz: number } {
+    const { q, rho, hi, lo } = this;
+    const rest = hi - 1 - e;
+    let g = q * rest;
+    let gg = q * q * rest;
+    let gz = q * this.sumZ(e + 1, hi);
+    const m = e - s;
+    if (m === 0) {
+      // g'_s = 1 (a step).
+      g += 1;
+      gg += 1;
+      gz += this.sumZ(s, s + 1);
+    } else {
+      // g'_t = (q·u + ρ)/m for t = s + u, u = 1..m.
+      const su = (m * (m + 1)) / 2;
+      const suu = (m * (m + 1) * (2 * m + 1)) / 6;
+      g += (q * su + rho * m) / m;
+      gg += (q * q * suu + 2 * q * rho * su + rho * rho * m) / (m * m);
+      const zs = this.sumZ(s + 1, e + 1);
+      const tzs = this.tz[e + 1 - lo] - this.tz[s + 1 - lo] - (s - lo) * zs;
+      gz += (q * tzs + rho * zs) / m;
+    }
+    return { g, gg, gz };
+  }
+  /** Fit of level + one transition (s, e): residual sum of squares and the levels before and after. */
+  fit(s: number, e: number): TransitionFit {
+    const t = this.sums(s, e);
+    const r = solveSym2(this.scc, this.q * t.g, t.gg, this.scz, t.gz);
+    if (!r) return { rss: Number.POSITIVE_INFINITY, start: s, end: e, before: 0, after: 0 };
+    return {
+      rss: this.szz - r[0] * this.scz - r[1] * t.gz,
+      start: s,
+      end: e,
+      before: r[0],
+      after: r[0] + r[1],
+    };
+  }
+  /** Residual sum of squares of the level alone. */
+  flat(): number {
+    return this.szz - (this.scz * this.scz) / this.scc;
+  }
+}
+
+/**
+ * Generalised least squares under AR(1) noise (see {@link Gls}) of the three transition shapes on
+ * [lo, hi), and the one the data pay for: a step (x = a + d·h_t, h_t = 1 for t ≥ s), a ramp (x = a + d·g_t)
+ * and a jump followed by a ramp (x = a + j·h_t + d·g_t: a launch that opens with a jump and keeps
+ * growing), over s ∈ [sMin, sMax], e ∈ (s, eMax]. Day-level noise is autocorrelated, and ordinary least
+ * squares reads its slow swings as ramps; prewhitened, a step is a sharp spike again and a drift has to
+ * beat the noise's own persistence. Each extra parameter (the ramp's end, the jump) must lower the
+ * prewhitened residual sum of squares by `penalty`. `before` is a, `after` the level after it.
+ */
+function fitTransition(
+  gls: Gls,
+  sMin: number,
+  sMax: number,
+  eMax: number,
+  penalty: number,
+  shapes: 'all' | 'simple' = 'all',
+): TransitionFit {
+  const { lo, hi, q, scc, scz, szz } = gls;
+  const sLo = Math.max(lo + 2, Math.min(sMin, sMax));
+  const sHi = Math.min(hi - 2, sMax);
+  const eHi = Math.min(hi - 1, eMax);
+  let step: TransitionFit = { rss: Number.POSITIVE_INFINITY, start: sHi, end: sHi, before: 0, after: 0 };
+  let ramp = step;
+  let jump = step;
+  for (let s = sLo; s <= sHi; s++) {
+    const h = gls.sums(s, s);
+    const sch = q * h.g;
+    const st = solveSym2(scc, sch, h.gg, scz, h.gz);
+    if (st) {
+      const rss = szz - st[0] * scz - st[1] * h.gz;
+      if (rss < step.rss) step = { rss, start: s, end: s, before: st[0], after: st[0] + st[1] };
+    }
+    for (let e = s + 1; e <= eHi; e++) {
+      const g = gls.sums(s, e);
+      const scg = q * g.g;
+      const r = solveSym2(scc, scg, g.gg, scz, g.gz);
+      if (r) {
+        const rss = szz - r[0] * scz - r[1] * g.gz;
+        if (rss < ramp.rss) ramp = { rss, start: s, end: e, before: r[0], after: r[0] + r[1] };
+      }
+      if (shapes !== 'all') continue;
+      // Σ h'g' = Σ_{t > s} q·g'_t = q·Σ g' (g'_s = 0 for a ramp).
+      const r3 = solveSym3(scc, sch, scg, h.gg, q * g.g, g.gg, scz, h.gz, g.gz);
+      if (r3) {
+        const rss = szz - r3[0] * scz - r3[1] * h.gz - r3[2] * g.gz;
+        if (rss < jump.rss) jump = { rss, start: s, end: e, before: r3[0], after: r3[0] + r3[1] + r3[2] };
+      }
+    }
+  }
+  // Parameters: step 3 (a, d, s), ramp 4 (+ e), jump and ramp 5 (+ j).
+  let best = step;
+  let score = step.rss;
+  if (ramp.rss + penalty < score) {
+    best = ramp;
+    score = ramp.rss + penalty;
+  }
+  if (jump.rss + 2 * penalty < score) best = jump;
+  return best;
+}
+
+/** Solution of [[m00, m01], [m01, m11]] · β = r; undefined when (nearly) singular. */
+function solveSym2(
+  m00: number,
+  m01: number,
+  m11: number,
+  r0: number,
+  r1: number,
+): [number, number] | undefined {
+  const det = m00 * m11 - m01 * m01;
+  if (!(Math.abs(det) > 1e-9 * Math.max(1e-12, Math.abs(m00 * m11)))) return undefined;
+  return [(m11 * r0 - m01 * r1) / det, (m00 * r1 - m01 * r0) / det];
+}
+
+/**
+ * Solution of the symmetric 3 × 3 system [[m00, m01, m02], [m01, m11, m12], [m02, m12, m22]] · β = r by
+ * Cramer's rule; undefined when (nearly) singular.
+ */
+function solveSym3(
+  m00: number,
+  m01: number,
+  m02: number,
+  m11: number,
+  m12: number,
+  m22: number,
+  r0: number,
+  r1: number,
+  r2: number,
+): [number, number, number] | undefined {
+  const c00 = m11 * m22 - m12 * m12;
+  const c01 = m02 * m12 - m01 * m22;
+  const c02 = m01 * m12 - m02 * m11;
+  const det = m00 * c00 + m01 * c01 + m02 * c02;
+  if (!(Math.abs(det) > 1e-9 * Math.max(1, Math.abs(m00 * m11 * m22)))) return undefined;
+  const c11 = m00 * m22 - m02 * m02;
+  const c12 = m01 * m02 - m00 * m12;
+  const c22 = m00 * m11 - m01 * m01;
+  return [
+    (c00 * r0 + c01 * r1 + c02 * r2) / det,
+    (c01 * r0 + c11 * r1 + c12 * r2) / det,
+    (c02 * r0 + c12 * r1 + c22 * r2) / det,
+  ];
 }

@@ -33,6 +33,11 @@ export interface QualityOptions {
   readonly maxZeroShare?: number;
   /** Shortest zero run reported, in periods. Default 2. */
   readonly minZeroRun?: number;
+  /**
+   * Chance, per series, of reporting a zero run that is only counting noise, for series that are often zero
+   * (low counts; see {@link qualityIssues}). Default 0.01.
+   */
+  readonly zeroFalseAlarm?: number;
 }
 
 /**
@@ -99,17 +104,70 @@ export function qualityIssues(values: readonly number[], options: QualityOptions
   const maxShare = options.maxZeroShare ?? 0.01;
   const minZero = options.minZeroRun ?? 2;
   const zeros = freq.get(0) ?? 0;
-  for (const [a, b, v] of all) {
-    const len = b - a + 1;
-    if (v !== 0 || len < minZero || len === known) continue;
+  // Counts that are often zero (low volume) need a test of their own: under counts with mean `expected` and
+  // dispersion φ (quasi-Poisson), a run of zeros whose expected mass is μ has probability about e^(−μ/φ); with
+  // one test per period, μ/φ ≥ ln(n / α) keeps the chance of any such false report in the series near α.
+  const dispersion = options.expected ? countDispersion(values, expected) : Number.NaN;
+  const countMass = zeroRunMass(dispersion, known, options.zeroFalseAlarm ?? 0.01);
+  for (const r of zeroRuns(values, expected, minZero)) {
+    const len = r.endIndex - r.startIndex + 1;
+    if (len === known) continue;
     const share = (zeros - len) / Math.max(1, known - len);
-    if (share > maxShare) continue;
-    let mass = 0;
-    for (let i = a; i <= b; i++) if (Number.isFinite(expected[i])) mass += expected[i];
-    if (mass >= minMass) out.push({ kind: 'zeros', startIndex: a, endIndex: b, value: 0 });
+    if ((share <= maxShare && r.mass >= minMass) || r.mass >= countMass)
+      out.push({ kind: 'zeros', startIndex: r.startIndex, endIndex: r.endIndex, value: 0 });
   }
   out.sort((p, q) => p.startIndex - q.startIndex || p.endIndex - q.endIndex);
   return out;
+}
+
+/** A run of zeros and the volume expected over it. */
+export interface ZeroRun {
+  readonly startIndex: number;
+  readonly endIndex: number;
+  /** Σ expected over the run (unknown expectations count 0). */
+  readonly mass: number;
+}
+
+/**
+ * Every run of at least `minRun` zeros in `values`, with the expected volume over it.
+ * @example zeroRuns([4, 0, 0, 5, 0], [4, 4, 4, 4, 4], 2) // => [{ startIndex: 1, endIndex: 2, mass: 8 }]
+ */
+export function zeroRuns(values: readonly number[], expected: readonly number[], minRun: number): ZeroRun[] {
+  const out: ZeroRun[] = [];
+  for (const [a, b, v] of runs(values)) {
+    if (v !== 0 || b - a + 1 < minRun) continue;
+    let mass = 0;
+    for (let i = a; i <= b; i++) if (Number.isFinite(expected[i])) mass += expected[i];
+    out.push({ startIndex: a, endIndex: b, mass });
+  }
+  return out;
+}
+
+/**
+ * Expected volume a run of zeros must miss to be reported in counts with dispersion φ: μ/φ ≥ ln(tests / α),
+ * so that over `tests` places it could start, the chance of any report from counting noise is about α.
+ * @example Math.round(zeroRunMass(1, 17520, 0.01)) // => 14
+ */
+export function zeroRunMass(dispersion: number, tests: number, alpha: number): number {
+  return dispersion * Math.log(Math.max(1, tests) / alpha);
+}
+
+/**
+ * Quasi-Poisson dispersion φ = Σ(x − e)² / Σe of counts `x` around their expected values `e` (periods with both
+ * known), at least 1; NaN when nothing is expected (then the count test for zero runs is off).
+ * @example countDispersion([3, 5, 4], [4, 4, 4]) // => 1
+ */
+export function countDispersion(values: readonly number[], expected: readonly number[]): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i];
+    const e = expected[i];
+    if (!Number.isFinite(x) || !Number.isFinite(e) || e <= 0) continue;
+    num += (x - e) ** 2;
+    den += e;
+  }
+  return den > 0 ? Math.max(1, num / den) : Number.NaN;
 }
 
 /** Median of the known values within ±84 periods (a week of hours), a crude expected level. */

@@ -46,6 +46,11 @@ export interface Anomaly {
   readonly relativeChange?: number;
   /** The events-calendar event that explains it, if one does (then it is not a surprise). */
   readonly event?: { readonly name: string; readonly type: string };
-  /** The detector that found it, e.g. `shesd`, `pelt`, `quality`, `stream`. */
+  /**
+   * For a run of zeros found only together with other series (a shared outage, each series alone too small to
+   * tell from counting noise): the ids of those series.
+   */
+  readonly pooledWith?: readonly string[];
+  /** The detector that found it, e.g. `shesd`, `pelt`, `quality`, `quality-pooled`, `stream`. */
   readonly detector: string;
 }

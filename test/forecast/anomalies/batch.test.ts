@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { poisson as poissonDraw } from '../../../data/random.ts';
 import {
   detectAnomalies,
   detectAnomaliesMany,
+  detectAnomaliesWithPool,
   holidayOffsets,
+  pooledZeroRuns,
   smoothLevel,
 } from '../../../src/forecast/anomalies/batch.ts';
 import { matchEvents } from '../../../src/forecast/anomalies/match-events.ts';
@@ -278,5 +281,89 @@ describe('matchEvents', () => {
     };
     expect(matchEvents([dip], [], 'America/New_York', { holidays: true })[0].event?.type).toBe('holiday');
     expect(matchEvents([dip], [], 'America/New_York')[0].event).toBeUndefined();
+  });
+});
+
+describe('detectAnomaliesMany: shared outages in low counts', () => {
+  // Five quiet appeal queues (about 1.5 an hour with a daily wave), ten weeks, Poisson counts.
+  const langs = ['es', 'pt', 'de', 'ja', 'hi'];
+  const hours = 24 * 7 * 10;
+  /** Hourly Poisson counts around `mean(t)`, seeded (the demo generator's sampler). */
+  function poisson(seed: number, mean: (t: number) => number): number[] {
+    const rng = mulberry32(seed);
+    return Array.from({ length: hours }, (_, t) => poissonDraw(rng, mean(t)));
+  }
+  const quiet = (t: number) => 1.5 * (1 + 0.6 * Math.sin((2 * Math.PI * (t - 6)) / 24));
+  const outageAt = (_k: number) => 24 * 30 + 9; // day 30, 09:00, in every language
+  function queues(zeroStart: (k: number) => number): Series[] {
+    return langs.map((l, k) => {
+      const y = poisson(100 + k, quiet);
+      for (let i = zeroStart(k); i < zeroStart(k) + 6; i++) y[i] = 0;
+      return series(y, { queue: 'appeals', language: l, market: `M${k}` });
+    });
+  }
+  const zerosNear = (found: Anomaly[], at: (k: number) => number) =>
+    found.filter(
+      (a) =>
+        a.kind === 'zeros' &&
+        langs.some((l, k) => a.key.language === l && a.startIndex <= at(k) + 5 && a.endIndex >= at(k)),
+    );
+
+  it('finds a six-hour outage of the whole queue that no single language shows alone', () => {
+    const all = queues(outageAt);
+    const alone = all.flatMap((s) => detectAnomalies(s));
+    expect(zerosNear(alone, outageAt)).toEqual([]);
+    const found = detectAnomaliesMany(all);
+    const pooled = zerosNear(found, outageAt);
+    expect(pooled.map((a) => a.key.language).sort()).toEqual([...langs].sort());
+    for (const a of pooled) {
+      expect(a.detector).toBe('quality-pooled');
+      expect(a.pooledWith).toHaveLength(4);
+      expect(a.pooledWith).not.toContain(a.seriesId);
+      expect(a.observed).toBe(0);
+      expect(a.expected).toBeGreaterThan(0.5);
+    }
+    // Nothing else is reported as zeros: the quiet hours of these series are not outages.
+    expect(found.filter((a) => a.kind === 'zeros')).toHaveLength(langs.length);
+    expect(zerosNear(detectAnomaliesMany(all, { pooledZeros: false }), outageAt)).toEqual([]);
+  });
+
+  it('gives the same from per-series pools that crossed threads (as `modcap run` gets them)', () => {
+    const all = queues(outageAt);
+    const fromMany = detectAnomaliesMany(all).filter((a) => a.detector === 'quality-pooled');
+    const pools = structuredClone(all.map((x) => detectAnomaliesWithPool(x).pool));
+    const fromPools = pooledZeroRuns(pools).sort((a, b) => (a.seriesId < b.seriesId ? -1 : 1));
+    expect(fromPools).toEqual(fromMany);
+    expect(fromPools).toHaveLength(langs.length);
+  });
+
+  it('counts a busy series that found the outage itself toward the quiet ones', () => {
+    const at = 24 * 30 + 9;
+    const make = (l: string, k: number, mean: (t: number) => number) => {
+      const y = poisson(200 + k, mean);
+      for (let i = at; i < at + 6; i++) y[i] = 0;
+      return series(y, { queue: 'appeals', language: l, market: `M${l}` });
+    };
+    const quiet = (t: number) => 0.9 * (1 + 0.6 * Math.sin((2 * Math.PI * (t - 6)) / 24));
+    const busy = make('en', 0, (t) => 20 * (1 + 0.6 * Math.sin((2 * Math.PI * (t - 6)) / 24)));
+    const few = [make('ja', 1, quiet), make('hi', 2, quiet)];
+    const near = (found: Anomaly[]) =>
+      found.filter((a) => a.kind === 'zeros' && a.startIndex <= at + 5 && a.endIndex >= at);
+    // The two quiet ones together are not enough…
+    expect(near(detectAnomaliesMany(few))).toEqual([]);
+    // …with the busy one, which reports the outage alone, they are.
+    const found = near(detectAnomaliesMany([busy, ...few]));
+    expect(found.map((a) => [a.key.language, a.detector]).sort()).toEqual([
+      ['en', 'quality'],
+      ['hi', 'quality-pooled'],
+      ['ja', 'quality-pooled'],
+    ]);
+    expect(found.find((a) => a.key.language === 'ja')?.pooledWith).toContain('appeals|en|Men');
+  });
+
+  it('does not pool zero runs that do not happen together', () => {
+    const apart = (k: number) => 24 * (20 + 7 * k) + 9; // the same six hours, a week apart per language
+    const found = detectAnomaliesMany(queues(apart));
+    expect(zerosNear(found, apart)).toEqual([]);
   });
 });

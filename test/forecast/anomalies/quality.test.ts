@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { findGaps, qualityIssues } from '../../../src/forecast/anomalies/quality.ts';
+import {
+  countDispersion,
+  findGaps,
+  qualityIssues,
+  zeroRunMass,
+  zeroRuns,
+} from '../../../src/forecast/anomalies/quality.ts';
 
 // A varied series that never repeats a value twice in a row: 100 + (7·i mod 50).
 const varied = (n: number) => Array.from({ length: n }, (_, i) => 100 + ((7 * i) % 50));
@@ -58,5 +64,41 @@ describe('qualityIssues', () => {
       // constant 5: the value is 100 % of the series, so its run is not improbable
       expect(qualityIssues(Array(50).fill(5))).toEqual([]);
     });
+  });
+});
+
+describe('zero runs in low counts', () => {
+  it('lists zero runs with their expected mass, and sizes the count test', () => {
+    expect(zeroRuns([4, 0, 0, 5, 0, 0, 0], [4, 4, 3, 4, 1, 1, Number.NaN], 2)).toEqual([
+      { startIndex: 1, endIndex: 2, mass: 7 },
+      { startIndex: 4, endIndex: 6, mass: 2 },
+    ]);
+    expect(zeroRunMass(1, 17520, 0.01)).toBeCloseTo(Math.log(1_752_000), 12);
+    expect(zeroRunMass(2, 100, 0.01)).toBeCloseTo(2 * Math.log(10_000), 12);
+  });
+
+  it('measures dispersion as 1 for Poisson-like counts and more for overdispersed ones', () => {
+    const e = Array.from({ length: 4000 }, () => 5);
+    const poisson = e.map((_, i) => [3, 5, 7, 5, 4, 6, 5, 5][i % 8]); // variance 1.25 around 5
+    expect(countDispersion(poisson, e)).toBe(1);
+    const wide = e.map((_, i) => (i % 2 ? 0 : 10)); // variance 25 around 5
+    expect(countDispersion(wide, e)).toBeCloseTo(5, 9);
+    expect(countDispersion([1, 2], [0, Number.NaN])).toBeNaN();
+  });
+
+  it('reports a long zero run in an often-zero series only when its expected mass passes the count test', () => {
+    // About 3 an hour with many natural zeros (share well above 1 %), and two outages: 12 h and 3 h.
+    const n = 2000;
+    const y = Array.from({ length: n }, (_, i) => [0, 2, 3, 5, 4, 0, 3, 7][i % 8]);
+    const expected = y.map(() => 3);
+    for (let i = 498; i < 510; i++) y[i] = 0;
+    for (let i = 900; i < 903; i++) y[i] = 0;
+    const q = qualityIssues(y, { expected, minFlatRun: Number.POSITIVE_INFINITY });
+    const phi = countDispersion(y, expected);
+    expect(12 * 3).toBeGreaterThan(zeroRunMass(phi, n, 0.01)); // the long one passes
+    expect(3 * 3).toBeLessThan(zeroRunMass(phi, n, 0.01)); // the short one does not
+    expect(q.map((x) => [x.kind, x.startIndex, x.endIndex])).toEqual([['zeros', 498, 509]]);
+    // Without expected values there is no count test, and the share rule keeps the series quiet.
+    expect(qualityIssues(y, { minFlatRun: Number.POSITIVE_INFINITY })).toEqual([]);
   });
 });
