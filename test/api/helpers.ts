@@ -68,7 +68,14 @@ export async function startServer(
       return fetch(`${url}${path}`, { method, headers, body });
     },
     async close() {
-      await app.close();
+      // A connection still sending a response (a client that did not read a large body) would hold
+      // app.close() open; as `modcap serve` does on a signal, such connections are cut after a grace period.
+      const force = setTimeout(() => app.server.closeAllConnections(), 3_000);
+      try {
+        await app.close();
+      } finally {
+        clearTimeout(force);
+      }
       await store.close();
       await cleanup?.();
     },
