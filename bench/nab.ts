@@ -202,6 +202,11 @@ const variants: Variant[] = [
   { label: 'spans [1, 6, 24, 96]', run: opt({ spans: [1, 6, 24, 96] }) },
   { label: 'no season (period none)', run: opt({ period: 'none' }) },
   { label: 'warmup 500', run: opt({ warmup: 500 }) },
+  { label: 'shape novelty, windows of 6', run: opt({ shapeLength: 6 }) },
+  { label: 'shape novelty, windows of 8', run: opt({ shapeLength: 8 }) },
+  { label: 'shape novelty, windows of 12', run: opt({ shapeLength: 12 }) },
+  { label: 'shape novelty, windows of 32', run: opt({ shapeLength: 32 }) },
+  { label: 'shape novelty, z-normalised windows of 16', run: opt({ shapeLength: 16, shapeZ: true }) },
 ];
 const variantRows: string[] = [];
 const variantScores = variants.map((v) => {

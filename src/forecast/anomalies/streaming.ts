@@ -13,6 +13,7 @@
  */
 import { zForLevel } from '../stats.ts';
 import { pickSeason, seasonCandidates } from './stream/season.ts';
+import { createShapeNovelty } from './stream/shape-novelty.ts';
 import { createSlidingMax, type SlidingMax } from './stream/sliding-max.ts';
 import type { Anomaly, AnomalyKind } from './types.ts';
 
@@ -43,6 +44,12 @@ export interface StreamDetectorOptions {
   readonly spans?: readonly number[];
   /** Smoothing of the slow baseline the longer spans are compared with. Default 0.005. */
   readonly slowAlpha?: number;
+  /** Window (steps) of the shape-novelty signal (stream/shape-novelty.ts); 0 turns it off. */
+  readonly shapeLength?: number;
+  /** Earlier windows the shape-novelty signal compares with. Default `historySize`. */
+  readonly shapeHistory?: number;
+  /** Compare z-normalised windows (shape only, not amplitude). */
+  readonly shapeZ?: boolean;
 }
 
 /** What `update` returns for one point. */
@@ -99,6 +106,12 @@ export function createStreamDetector(options: StreamDetectorOptions = {}): Strea
   const rangeMax = createSlidingMax(historySize);
   const rangeMin = createSlidingMax(historySize);
   const recent = createSlidingMax(Math.max(1, restPeriod));
+  const shapeLength = Math.max(0, Math.round(options.shapeLength ?? 0));
+  const shape =
+    shapeLength > 1
+      ? createShapeNovelty(shapeLength, options.shapeHistory ?? historySize, options.shapeZ ?? false)
+      : undefined;
+  const shapeMax = createSlidingMax(historySize);
 
   const tail = (k: number): number[] => {
     const out: number[] = [];
@@ -162,6 +175,8 @@ export function createStreamDetector(options: StreamDetectorOptions = {}): Strea
         rangeMax.push(Number.NaN);
         rangeMin.push(Number.NaN);
         recent.push(Number.NaN);
+        shape?.push(Number.NaN);
+        shapeMax.push(Number.NaN);
         n++;
         learnSeason();
         return { score: 0, expected: Number.NaN };
@@ -202,6 +217,22 @@ export function createStreamDetector(options: StreamDetectorOptions = {}): Strea
           ratio = 1 + out;
           which = spans.length;
         }
+      }
+      // a shape not seen in the recent history (the distance to its nearest earlier window, relative to the
+      // largest such distance lately)
+      if (shape) {
+        const sig = shape.push(value);
+        if (Number.isFinite(sig)) {
+          const past = shapeMax.max();
+          if (shapeMax.count() >= warmup + 2 * shapeLength && past > 0) {
+            const r = sig / (past + eps);
+            if (r > ratio) {
+              ratio = r;
+              which = -1;
+            }
+          }
+          shapeMax.push(sig);
+        } else shapeMax.push(Number.NaN);
       }
       rangeMax.push(value);
       rangeMin.push(-value);
