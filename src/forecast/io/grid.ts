@@ -75,6 +75,26 @@ export function placeOnGrid(ts: ArrayLike<number>, calendar: ZoneCalendar, freq?
 
   if (n === 0) return { ok: true, freq: f, timestamps: [], positions };
 
+  // Rows a month or more apart (the median spacing over two weeks) are not a sparse weekly series: say so
+  // once instead of listing every row that is not on the weekday of the first.
+  if (freq === undefined && f === 'week' && n >= 3) {
+    const gaps = Array.from({ length: n - 1 }, (_, i) => ts[i + 1] - ts[i]).sort((a, b) => a - b);
+    const median = gaps[Math.floor((n - 2) / 2)];
+    if (median > 14 * DAY_MS) {
+      const days = Math.round(median / DAY_MS);
+      return {
+        ok: false,
+        freq: f,
+        offGrid: [
+          {
+            index: 1,
+            reason: `rows are typically ${days} days apart${days >= 28 && days <= 31 ? ' (a monthly series)' : ''}; series must be hourly, daily or weekly (aggregate or spread the rows to one of those grids)`,
+          },
+        ],
+      };
+    }
+  }
+
   if (f === 'hour') {
     const anchor = ts[0] % HOUR_MS === 0 ? ts[0] : calendar.hourStart(ts[0]);
     for (let i = 0; i < n; i++) {

@@ -69,6 +69,18 @@ describe('placeOnGrid', () => {
     expect(p.offGrid[0].reason).toContain('Wednesday');
   });
 
+  it('rows a month apart are refused once, as a monthly series, not row by row', () => {
+    const months = ['2024-01-01', '2024-02-01', '2024-03-01', '2024-04-01', '2024-05-01'].map(utc);
+    const p = placeOnGrid(months, UTC);
+    expect(p.ok).toBe(false);
+    if (p.ok) return;
+    expect(p.offGrid).toHaveLength(1);
+    expect(p.offGrid[0].reason).toMatch(/monthly series.*hourly, daily or weekly/);
+    // a weekly series with a missing month of rows is still weekly, its holes left as gaps
+    const sparse = [0, 7, 14, 49, 56, 63].map((w) => utc('2024-01-01') + w * D);
+    expect(placeOnGrid(sparse, UTC).ok).toBe(true);
+  });
+
   it('a daily grid in New York steps over the 23-hour day', () => {
     const ts = [utc('2025-03-08T05:00:00Z'), utc('2025-03-10T04:00:00Z')];
     const p = placeOnGrid(ts, calendarFor('America/New_York'));
