@@ -76,6 +76,15 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`modcap: error ${e.code}: ${e.message}`);
       const errors = (e.details as { errors?: unknown[] }).errors;
       if (Array.isArray(errors) && errors.length > 1) console.error(`  (${errors.length} problems in all)`);
+      // a configuration's problems are few and each names its field: list them all, one a line
+      const issues = (e.details as { issues?: { path: string; reason: string; value?: unknown }[] }).issues;
+      if (Array.isArray(issues) && issues.length > 1) {
+        for (const i of issues.slice(0, 50))
+          console.error(
+            `  - ${i.path}: ${i.reason}${i.value === undefined ? '' : ` (got ${JSON.stringify(i.value)?.slice(0, 60)})`}`,
+          );
+        if (issues.length > 50) console.error(`  - and ${issues.length - 50} more`);
+      }
       console.error(`  how to solve: ${e.hint}`);
       return 2;
     }

@@ -1,16 +1,10 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { explainCommand } from '../../src/cli/explain.ts';
 import { ModcapError } from '../../src/errors.ts';
-
-const run = promisify(execFile);
-const ROOT = resolve(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/modcap.mjs');
-const wired = readFileSync(join(ROOT, 'src/cli/main.ts'), 'utf8').includes('explain');
+import { modcap } from './spawn.ts';
 
 /**
  * Daily forecast for reviews/listings × en/ja over 21 days (100 a day each, 80 % interval 90–110);
@@ -155,18 +149,8 @@ describe('explainCommand', () => {
   });
 });
 
-async function modcap(args: string[]) {
-  try {
-    const { stdout, stderr } = await run('node', [BIN, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
-
 describe('modcap explain (spawned)', () => {
-  it.skipIf(!wired)('exits 0 with a report, and 2 with the error code and hint on bad input', async () => {
+  it('exits 0 with a report, and 2 with the error code and hint on bad input', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'modcap-explain-cli-'));
     const f = fixtures(dir);
     const ok = await modcap([
