@@ -133,6 +133,11 @@ console.log('False alarms (unexplained) by series and kind:\n');
 const fpBy = new Map<string, number>();
 for (const a of fps) fpBy.set(`${a.seriesId} ${a.kind}`, (fpBy.get(`${a.seriesId} ${a.kind}`) ?? 0) + 1);
 console.log([...fpBy].map(([k, v]) => `${k}: ${v}`).join('; ') || 'none', '\n');
+if (process.argv.includes('--list'))
+  for (const a of fps)
+    console.log(
+      `- ${a.seriesId} ${a.kind} ${new Date(a.start).toISOString().slice(0, 13)} → ${new Date(a.end).toISOString().slice(0, 13)} observed ${a.observed.toFixed(0)} expected ${a.expected.toFixed(0)} [${a.lower.toFixed(0)}, ${a.upper.toFixed(0)}] severity ${a.severity.toFixed(1)} ${a.detector}`,
+    );
 
 console.log('## Gaps\n');
 for (const g of truth.gaps) {

@@ -19,8 +19,8 @@ import {
   zeroRunMass,
   zeroRuns,
 } from './quality.ts';
-import { shesd } from './shesd.ts';
 import type { Anomaly } from './types.ts';
+import { shesdWallClock, wallClockMap } from './wall-clock.ts';
 
 /** Options of {@link detectAnomalies}. */
 export interface DetectAnomaliesOptions {
@@ -186,10 +186,12 @@ function detectOne(
     window: options.window ?? DEFAULT_WINDOW[freq],
     exclude,
   };
-  let sh = shesd(values, shOptions);
+  // the daily and weekly cycles are learnt on the local wall clock (DST moves them by an hour in UTC)
+  const wall = wallClockMap(ts, series.timeZone, freq);
+  let sh = shesdWallClock(values, wall, shOptions);
   if ((options.holidays ?? true) && freq !== 'week') {
     const offset = holidayOffsets(series, sh.residual);
-    if (offset) sh = shesd(values, { ...shOptions, offset });
+    if (offset) sh = shesdWallClock(values, wall, { ...shOptions, offset });
   }
   const haveFit = sh.fit.some((v) => Number.isFinite(v));
   const expectedAt = (i: number) => (haveFit ? Math.max(0, Math.expm1(sh.fit[i])) : Number.NaN);

@@ -124,7 +124,7 @@ export interface ShesdOptions {
    * the decomposition and added back to `fit` and `seasonal`, so they are expected, not anomalies.
    */
   readonly offset?: readonly number[];
-  /** Robustness passes (outliers replaced by the fit, decomposition redone). Default 3; 1 = the original single pass. */
+  /** Robustness passes (outliers made gaps and filled as gaps, decomposition redone). Default 3; 1 = a single pass. */
   readonly robustPasses?: number;
 }
 
@@ -150,9 +150,9 @@ export interface ShesdResult {
 /**
  * Seasonal Hybrid ESD on one series. Steps: gaps and excluded points imputed; log1p; MSTL seasonal
  * components; robust level = running median of (x − seasonal); residual = x − seasonal − level; points
- * with |robust z| > 5 are replaced by the fit and the decomposition is redone, `robustPasses` times (so
- * bursts and outages do not leak into the seasonal of the neighbouring days: each pass replaces them by a
- * less contaminated fit); then per piece the hybrid generalized ESD flags at most
+ * with |robust z| > 5 become gaps, filled as gaps are (one short season back), and the decomposition is
+ * redone, `robustPasses` times (so bursts and outages do not leak into the seasonal of the same hour on the
+ * neighbouring days and weeks, where normal volume would then look like a burst); then per piece the hybrid generalized ESD flags at most
  * ⌊maxShare · piece⌋ points, and each flagged burst grows over neighbours with |z| ≥ `extendZ` of the same
  * sign. Returns empty `anomalies` when the series is too short (< 8 usable points) or constant.
  *
@@ -198,16 +198,20 @@ export function shesd(y: readonly number[], options: ShesdOptions = {}): ShesdRe
     const r = x0.map((v, i) => (Number.isNaN(tx[i]) ? Number.NaN : v - dec.fit[i]));
     if (pass === 0) s = robustSd(r);
     if (!(s > 0)) break;
+    // Gross outliers become gaps, filled as gaps are (the value one short season back), not by the fit:
+    // the fit has already absorbed part of a deep outage into the seasonal of that hour, and the
+    // seasonal smoother would spread that into the same hour of the neighbouring days and weeks, where
+    // normal volume would then look like a burst.
     let changed = false;
-    const fitNow = dec.fit;
-    x = x0.map((v, i) => {
+    const holed = x0.map((v, i) => {
       if (Math.abs(r[i]) > 5 * s || Number.isNaN(tx[i])) {
         changed = changed || !Number.isNaN(tx[i]);
-        return fitNow[i];
+        return Number.NaN;
       }
       return v;
     });
     if (!changed) break;
+    x = impute(holed, shortest >= 2 ? [shortest] : []).values;
     dec = decompose(x, periods, levelWindow);
   }
   const fit = offset ? dec.fit.map((v, i) => v + off(i)) : dec.fit;
