@@ -48,6 +48,7 @@ interface Truth {
     type: string;
     start: string;
     shape: { kind: string; days?: number };
+    trueUplift: number;
     inHistory: boolean;
     series: Key[];
   }[];
@@ -156,6 +157,7 @@ const shifts = anomalies.filter((a) => a.kind === 'level-shift');
 const matchedShift = new Set<Anomaly>();
 let nEv = 0;
 let nFound = 0;
+const sizeErrors: number[] = [];
 for (const e of truth.events) {
   if (!e.inHistory || (e.type !== 'launch' && e.type !== 'policy')) continue;
   const s0 = Date.parse(e.start);
@@ -172,6 +174,7 @@ for (const e of truth.events) {
     if (a) {
       nFound++;
       matchedShift.add(a);
+      if (a.relativeChange !== undefined) sizeErrors.push(Math.abs(a.relativeChange - e.trueUplift));
     }
     console.log(
       `| ${e.name} | ${sid(k)} | ${a ? 'yes' : 'no'} | ${a ? ((a.start - s0) / HOUR).toFixed(0) : ''} | ${a && e.shape.kind === 'ramp' ? ((a.end - rampEnd) / HOUR).toFixed(0) : ''} | ${a?.relativeChange !== undefined ? a.relativeChange.toFixed(3) : ''} |`,
@@ -202,6 +205,10 @@ const blind = detectAnomaliesMany(series, { labelHolidays: holidays }).filter(
 const t4 = performance.now();
 console.log(
   `\nStart within 2 days of the event start: ${strictCount(shifts)}/${nEv} with the events calendar; ${strictCount(blind)}/${nEv} blind (no calendar: ${blind.length} level shifts, detect ${((t4 - t3) / 1000).toFixed(1)} s).`,
+);
+const sizeMae = sizeErrors.reduce((a, b) => a + b, 0) / sizeErrors.length;
+console.log(
+  `\nLaunch and policy size: mean absolute error of the relative change ${sizeMae.toFixed(3)} over the ${sizeErrors.length} found (truth: the generator's uplift).`,
 );
 console.log(
   `\nFound ${nFound}/${nEv} (series × event). Level shifts reported: ${shifts.length}, matched to a launch/policy: ${matchedShift.size}, labelled by matchEvents: ${shifts.filter((a) => a.event).length}.`,
