@@ -56,6 +56,11 @@ export interface DetectAnomaliesOptions {
   readonly alpha?: number;
   /** S-H-ESD piece length in steps. Default 2 weeks of hours, 13 weeks of days, 104 weeks. */
   readonly window?: number;
+  /**
+   * Window lengths (steps) of the sustained-burst test: several periods moderately high together where no
+   * single one passes the ESD. Default 3, 6 and 12 hours; 3 and 7 days; none for weekly series. `[]` turns it off.
+   */
+  readonly burstWindows?: readonly number[];
   /** Minimum days between level shifts (PELT minimum segment on daily levels). Default 3. */
   readonly minSegmentDays?: number;
   /** PELT penalty multiplier (× log n, in noise-variance units). Default 3 (MBIC-like). */
@@ -92,6 +97,8 @@ export interface DetectAnomaliesOptions {
 
 const DEFAULT_PERIODS: Record<Frequency, number[]> = { hour: [24, 168], day: [7], week: [52] };
 const DEFAULT_WINDOW: Record<Frequency, number> = { hour: 336, day: 91, week: 104 };
+/** Window lengths of the sustained-burst test (shesd.ts `sustainedBursts`): hours of a burst, days of a surge. */
+const DEFAULT_BURST_WINDOWS: Record<Frequency, number[]> = { hour: [3, 6, 12], day: [3, 7], week: [] };
 const STEPS_PER_DAY: Record<Frequency, number> = { hour: 24, day: 1, week: 1 / 7 };
 
 /**
@@ -185,6 +192,7 @@ function detectOne(
     alpha: (options.alpha ?? 0.05) * Math.min(1, (options.window ?? DEFAULT_WINDOW[freq]) / n),
     window: options.window ?? DEFAULT_WINDOW[freq],
     exclude,
+    burstWindows: options.burstWindows ?? DEFAULT_BURST_WINDOWS[freq],
   };
   // the daily and weekly cycles are learnt on the local wall clock (DST moves them by an hour in UTC)
   const wall = wallClockMap(ts, series.timeZone, freq);

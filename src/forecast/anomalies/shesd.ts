@@ -124,6 +124,13 @@ export interface ShesdOptions {
    * the decomposition and added back to `fit` and `seasonal`, so they are expected, not anomalies.
    */
   readonly offset?: readonly number[];
+  /**
+   * Window lengths (steps) of the sustained-burst test ({@link sustainedBursts}): several periods each
+   * moderately high (or low) where no single one passes the ESD. Default none.
+   */
+  readonly burstWindows?: readonly number[];
+  /** Significance of the sustained-burst test over the whole series (both directions). Default 0.01. */
+  readonly burstAlpha?: number;
   /** Robustness passes (outliers made gaps and filled as gaps, decomposition redone). Default 3; 1 = a single pass. */
   readonly robustPasses?: number;
 }
@@ -256,9 +263,15 @@ export function shesd(y: readonly number[], options: ShesdOptions = {}): ShesdRe
     for (const j of generalizedEsd(centred, k, { alpha: options.alpha ?? 0.05, minScale: 1 }))
       flagged.add(a + j);
   }
+  const z = residual.map((v, i) => v / scale[i]);
+  if (options.burstWindows?.length) {
+    // hours expecting fewer than 10 items are too discrete for a normal test of their mean z
+    const counted = (i: number) => transform !== 'log1p' || Math.expm1(fit[i]) >= 10;
+    for (const i of sustainedBursts(z, options.burstWindows, options.burstAlpha ?? 0.01, counted))
+      flagged.add(i);
+  }
   // Hysteresis growth of each burst.
   const extendZ = options.extendZ ?? 3;
-  const z = residual.map((v, i) => v / scale[i]);
   for (const i of [...flagged]) {
     const sign = Math.sign(z[i]);
     for (const step of [-1, 1]) {
@@ -279,6 +292,59 @@ export function shesd(y: readonly number[], options: ShesdOptions = {}): ShesdRe
     transformed: filled,
     transform,
   };
+}
+
+/**
+ * Sustained bursts and dips that no single period shows (a viral post on a noisy queue: six hours each 2–4
+ * robust sd high). For each window length k: the mean robust z over k consecutive periods, standardised by
+ * the median and robust sd of all such means over the series (which absorb the residuals' autocorrelation),
+ * tested at `alpha` split over the window lengths and every window (Bonferroni; overlapping windows make it
+ * conservative). A significant window must also stand out from the nearer of the two neighbouring windows
+ * of k by half its excess: a pulse, not the edge of a lasting level shift (PELT's business). Only windows
+ * whose every period is finite and `eligible` are tested. Answers the periods of each significant window whose z has its sign and is at least 1 in size.
+ * @example sustainedBursts(noiseWithSixHighHours, [3, 6, 12], 0.05) // => the six indices
+ */
+export function sustainedBursts(
+  z: readonly number[],
+  windows: readonly number[],
+  alpha: number,
+  eligible: (i: number) => boolean = () => true,
+): number[] {
+  const n = z.length;
+  const sum = new Float64Array(n + 1);
+  const cnt = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    const ok = Number.isFinite(z[i]) && eligible(i);
+    sum[i + 1] = sum[i] + (ok ? z[i] : 0);
+    cnt[i + 1] = cnt[i] + (ok ? 1 : 0);
+  }
+  const usable = windows.map((k) => Math.round(k)).filter((k) => k >= 2 && 3 * k <= n);
+  const out = new Set<number>();
+  for (const k of usable) {
+    const m = new Float64Array(n - k + 1);
+    for (let t = 0; t + k <= n; t++) {
+      const c = cnt[t + k] - cnt[t];
+      m[t] = c === k ? (sum[t + k] - sum[t]) / k : Number.NaN;
+    }
+    const side = (t: number) => (t >= 0 && t < m.length ? m[t] : Number.NaN);
+    const finite = Array.from(m).filter((v) => !Number.isNaN(v));
+    const centre = median(finite);
+    const spread = robustSd(finite);
+    if (!(spread > 0)) continue;
+    // every window is a test (they overlap, so this is conservative)
+    const threshold = normalQuantile(1 - alpha / (2 * usable.length * m.length));
+    for (let t = 0; t < m.length; t++) {
+      const c = (m[t] - centre) / spread;
+      if (!(Math.abs(c) > threshold)) continue;
+      const sign = Math.sign(c);
+      // a pulse, not a step: the window stands out from the nearer of its neighbours by half its excess
+      const nearest = Math.max(sign * (side(t - k) - centre), sign * (side(t + k) - centre));
+      if (Number.isFinite(nearest) && sign * (m[t] - centre) - nearest < 0.5 * sign * (m[t] - centre))
+        continue;
+      for (let j = t; j < t + k; j++) if (sign * z[j] >= 1) out.add(j);
+    }
+  }
+  return [...out].sort((a, b) => a - b);
 }
 
 function decompose(x: readonly number[], periods: readonly number[], levelWindow: number) {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { generalizedEsd, runningMedian, shesd, tQuantile } from '../../../src/forecast/anomalies/shesd.ts';
+import {
+  generalizedEsd,
+  runningMedian,
+  shesd,
+  sustainedBursts,
+  tQuantile,
+} from '../../../src/forecast/anomalies/shesd.ts';
 import { HALF_ULP, mulberry32 } from '../../../src/random.ts';
 
 function poissonSeries(n: number, seed: number, mean: (t: number) => number): number[] {
@@ -101,5 +107,54 @@ describe('shesd', () => {
       expect(r.anomalies.some((i) => i >= 100 && i < 110)).toBe(false);
       expect(Number.isNaN(r.residual[105])).toBe(true);
     });
+  });
+});
+
+describe('sustainedBursts', () => {
+  /** Seeded AR(1) noise with unit marginal sd. */
+  function noise(n: number, seed: number, rho = 0): number[] {
+    const draw = mulberry32(seed);
+    const u = () => draw() + HALF_ULP;
+    const out: number[] = [];
+    let prev = 0;
+    for (let i = 0; i < n; i++) {
+      const g = Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
+      prev = rho * prev + Math.sqrt(1 - rho * rho) * g;
+      out.push(prev);
+    }
+    return out;
+  }
+
+  it('finds six hours each 3 sd high that no single-point test would, and a sustained dip', () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const z = noise(17_520, seed);
+      for (let i = 9_000; i < 9_006; i++) z[i] += 3;
+      for (let i = 12_000; i < 12_012; i++) z[i] -= 2;
+      const found = sustainedBursts(z, [3, 6, 12], 0.01);
+      const burst = found.filter((i) => i >= 9_000 && i < 9_006).length;
+      const dip = found.filter((i) => i >= 12_000 && i < 12_012).length;
+      expect(burst).toBeGreaterThanOrEqual(4);
+      expect(dip).toBeGreaterThanOrEqual(8);
+      // nothing beyond the reach of a window around them
+      expect(found.filter((i) => !(i >= 8_989 && i < 9_017) && !(i >= 11_989 && i < 12_023))).toEqual([]);
+    }
+  });
+
+  it('flags nothing in autocorrelated noise, nor at a lasting level shift', () => {
+    let flagged = 0;
+    for (const seed of [11, 12, 13, 14, 15]) {
+      flagged += sustainedBursts(noise(17_520, seed, 0.6), [3, 6, 12], 0.01).length;
+      const shifted = noise(17_520, seed + 100);
+      for (let i = 8_000; i < shifted.length; i++) shifted[i] += 2.5;
+      flagged += sustainedBursts(shifted, [3, 6, 12], 0.01).length;
+    }
+    expect(flagged).toBe(0);
+  });
+
+  it('ignores gaps and windows it cannot fill', () => {
+    const z = noise(200, 7);
+    for (let i = 50; i < 60; i++) z[i] = Number.NaN;
+    expect(() => sustainedBursts(z, [3, 6, 100], 0.05)).not.toThrow();
+    expect(sustainedBursts(z.slice(0, 5), [3], 0.05)).toEqual([]);
   });
 });
