@@ -110,6 +110,25 @@ describe('shesd', () => {
   });
 });
 
+describe('shesd robust passes', () => {
+  it('a deep outage casts no false bursts on the same hour of the neighbouring days and weeks', () => {
+    const n = 20 * 168;
+    const mean = (t: number) =>
+      3000 *
+      (1 + 0.6 * Math.sin((2 * Math.PI * (t - 8)) / 24)) *
+      (1 + 0.08 * Math.cos((2 * Math.PI * t) / 168));
+    for (const seed of [1, 2, 3]) {
+      const y = poissonSeries(n, seed, mean);
+      const outage = 10 * 168 + 6 * 24 + 19; // a Sunday evening, 4 hours at 0.1 % of normal
+      for (let i = outage; i < outage + 4; i++) y[i] = Math.round(y[i] * 0.001);
+      const r = shesd(y, { periods: [24, 168], window: 336, alpha: 0.05 * (336 / n) });
+      const inOutage = (i: number) => i >= outage - 1 && i < outage + 5;
+      expect(r.anomalies.filter(inOutage).length).toBeGreaterThanOrEqual(4);
+      expect(r.anomalies.filter((i) => !inOutage(i))).toEqual([]);
+    }
+  });
+});
+
 describe('sustainedBursts', () => {
   /** Seeded AR(1) noise with unit marginal sd. */
   function noise(n: number, seed: number, rho = 0): number[] {
