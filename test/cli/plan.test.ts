@@ -57,6 +57,9 @@ scenarios:
 describe('modcap plan (spawned)', () => {
   let dir: string;
   let forecast: string;
+  /** `modcap plan` of the forecast with a configuration file of `dir`, into `dir/out`. */
+  const runPlan = (config: string, out: string, ...more: string[]) =>
+    modcap(['plan', '--forecast', forecast, '--config', join(dir, config), '--out', join(dir, out), ...more]);
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'modcap-plan-cli-'));
     writeFileSync(join(dir, 'volumes.csv'), volumesCsv());
@@ -78,17 +81,7 @@ describe('modcap plan (spawned)', () => {
   it('writes every plan file for base and a scenario, with the inputs named in the provenance', async () => {
     writeFileSync(join(dir, 'config.yaml'), CONFIG);
     const out = join(dir, 'plan');
-    const r = await modcap([
-      'plan',
-      '--forecast',
-      forecast,
-      '--config',
-      join(dir, 'config.yaml'),
-      '--scenario',
-      'all',
-      '--out',
-      out,
-    ]);
+    const r = await runPlan('config.yaml', 'plan', '--scenario', 'all');
     expect(r.code, r.stderr).toBe(0);
     expect(readdirSync(out).sort()).toEqual(PLAN_FILES);
     const plan = JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8'));
@@ -123,7 +116,7 @@ describe('modcap plan (spawned)', () => {
       .replace('costPerHour', 'costPerPaidHour');
     writeFileSync(join(dir, 'bad.yaml'), bad);
     const out = join(dir, 'bad-out');
-    const r = await modcap(['plan', '--forecast', forecast, '--config', join(dir, 'bad.yaml'), '--out', out]);
+    const r = await runPlan('bad.yaml', 'bad-out');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('INPUT_INVALID');
     const listed = r.stderr.split('\n').filter((l) => l.startsWith('  - '));
@@ -140,17 +133,7 @@ describe('modcap plan (spawned)', () => {
 
   it('refuses an unknown scenario by name and writes nothing', async () => {
     const out = join(dir, 'nope-out');
-    const r = await modcap([
-      'plan',
-      '--forecast',
-      forecast,
-      '--config',
-      join(dir, 'config.yaml'),
-      '--scenario',
-      'nope',
-      '--out',
-      out,
-    ]);
+    const r = await runPlan('config.yaml', 'nope-out', '--scenario', 'nope');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/nope/);
     expect(r.stderr).toMatch(/more-volume/);
