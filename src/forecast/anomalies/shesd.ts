@@ -159,8 +159,8 @@ export interface ShesdResult {
  * components; robust level = running median of (x − seasonal); residual = x − seasonal − level; points
  * with |robust z| > 5 become gaps, filled as gaps are (one short season back), and the decomposition is
  * redone, `robustPasses` times (so bursts and outages do not leak into the seasonal of the same hour on the
- * neighbouring days and weeks, where normal volume would then look like a burst); then per piece the hybrid generalized ESD flags at most
- * ⌊maxShare · piece⌋ points, and each flagged burst grows over neighbours with |z| ≥ `extendZ` of the same
+ * neighbouring days and weeks, where normal volume would then look like a burst); then per piece the hybrid
+ * generalized ESD flags at most ⌊maxShare · piece⌋ points, and each flagged burst grows over neighbours with |z| ≥ `extendZ` of the same
  * sign. Returns empty `anomalies` when the series is too short (< 8 usable points) or constant.
  *
  * @example shesd(hourly, { periods: [24, 168] }).anomalies // => indices of the bursts
@@ -301,7 +301,8 @@ export function shesd(y: readonly number[], options: ShesdOptions = {}): ShesdRe
  * tested at `alpha` split over the window lengths and every window (Bonferroni; overlapping windows make it
  * conservative). A significant window must also stand out from the nearer of the two neighbouring windows
  * of k by half its excess: a pulse, not the edge of a lasting level shift (PELT's business). Only windows
- * whose every period is finite and `eligible` are tested. Answers the periods of each significant window whose z has its sign and is at least 1 in size.
+ * whose every period is finite and `eligible` are tested. Answers the periods of each significant window
+ * whose z has its sign and is at least 1 in size.
  * @example sustainedBursts(noiseWithSixHighHours, [3, 6, 12], 0.05) // => the six indices
  */
 export function sustainedBursts(
@@ -338,9 +339,9 @@ export function sustainedBursts(
       if (!(Math.abs(c) > threshold)) continue;
       const sign = Math.sign(c);
       // a pulse, not a step: the window stands out from the nearer of its neighbours by half its excess
-      const nearest = Math.max(sign * (side(t - k) - centre), sign * (side(t + k) - centre));
-      if (Number.isFinite(nearest) && sign * (m[t] - centre) - nearest < 0.5 * sign * (m[t] - centre))
-        continue;
+      const sides = [side(t - k), side(t + k)].filter((v) => !Number.isNaN(v));
+      const nearest = Math.max(...sides.map((v) => sign * (v - centre)));
+      if (sides.length > 0 && sign * (m[t] - centre) - nearest < 0.5 * sign * (m[t] - centre)) continue;
       for (let j = t; j < t + k; j++) if (sign * z[j] >= 1) out.add(j);
     }
   }
