@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { FitOptions, Model } from '../../src/forecast/types.ts';
+import type { FitOptions, Model, Series } from '../../src/forecast/types.ts';
 import { mulberry32 } from '../../src/random.ts';
 
 /**
@@ -60,4 +60,23 @@ export function syntheticHourly(n: number, seed = 1, base = 100): number[] {
     y.push(Math.max(0, Math.round(level * daily * weekly + (rnd() - 0.5) * base * 0.2)));
   }
   return y;
+}
+
+/**
+ * An hourly UTC series of `values` from `start` (default Monday 6 January 2025, midnight), id from the key values.
+ * @example hourlySeries([1, 2], { queue: 'q', language: 'en' }).id // => 'q|en'
+ */
+export function hourlySeries(
+  values: number[],
+  key: Record<string, string>,
+  start = Date.UTC(2025, 0, 6),
+): Series {
+  return {
+    key,
+    id: Object.values(key).join('|'),
+    freq: 'hour',
+    timeZone: 'UTC',
+    timestamps: values.map((_, i) => start + i * 3_600_000),
+    values,
+  };
 }

@@ -3,24 +3,15 @@ import type { EventSpec } from '../../src/forecast/events/index.ts';
 import { forecastSeries } from '../../src/forecast/pipeline.ts';
 import { forecastMany } from '../../src/forecast/runner.ts';
 import type { Series } from '../../src/forecast/types.ts';
-import { syntheticHourly } from './contract.ts';
+import { hourlySeries, syntheticHourly } from './contract.ts';
 
 const H = 3_600_000;
 const START = Date.UTC(2025, 0, 6);
 
-function hourly(
+const hourly = (
   values: number[],
   key: Record<string, string> = { queue: 'reviews', language: 'en' },
-): Series {
-  return {
-    key,
-    id: Object.values(key).join('|'),
-    freq: 'hour',
-    timeZone: 'UTC',
-    timestamps: values.map((_, t) => START + t * H),
-    values,
-  };
-}
+): Series => hourlySeries(values, key, START);
 
 describe('forecastSeries', () => {
   const y = syntheticHourly(24 * 7 * 6, 5);

@@ -4,8 +4,8 @@ import { detectAnomaliesMany } from '../../src/forecast/anomalies/batch.ts';
 import type { Series } from '../../src/forecast/types.ts';
 import { detectAnomaliesParallel } from '../../src/parallel/anomalies.ts';
 import { mulberry32 } from '../../src/random.ts';
+import { hourlySeries } from '../forecast/contract.ts';
 
-const HOUR = 3_600_000;
 const T0 = Date.UTC(2025, 0, 6);
 const hours = 24 * 7 * 10;
 
@@ -15,16 +15,7 @@ function poisson(seed: number, mean: (t: number) => number): number[] {
   return Array.from({ length: hours }, (_, t) => poissonDraw(rng, mean(t)));
 }
 
-function series(values: number[], key: Record<string, string>): Series {
-  return {
-    key,
-    id: Object.values(key).join('|'),
-    freq: 'hour',
-    timeZone: 'UTC',
-    timestamps: values.map((_, i) => T0 + i * HOUR),
-    values,
-  };
-}
+const series = (values: number[], key: Record<string, string>): Series => hourlySeries(values, key, T0);
 
 describe('detectAnomaliesParallel', () => {
   it('gives exactly what detectAnomaliesMany gives, shared outages included, on two workers', async () => {

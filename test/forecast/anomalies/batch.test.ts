@@ -15,6 +15,7 @@ import type { Anomaly } from '../../../src/forecast/anomalies/types.ts';
 import type { EventSpec } from '../../../src/forecast/events/schema.ts';
 import type { Series } from '../../../src/forecast/types.ts';
 import { HALF_ULP, mulberry32 } from '../../../src/random.ts';
+import { hourlySeries } from '../contract.ts';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2025, 0, 6); // a Monday, UTC midnight
@@ -31,16 +32,8 @@ function noisy(n: number, seed: number, mean: (t: number) => number): number[] {
 const profile = (t: number) =>
   300 * (1 + 0.7 * Math.sin((2 * Math.PI * t) / 24)) * (1 + 0.1 * Math.cos((2 * Math.PI * t) / 168));
 
-function series(values: number[], key = { queue: 'reviews', language: 'de', market: 'DE' }): Series {
-  return {
-    key,
-    id: `${key.queue}|${key.language}|${key.market}`,
-    freq: 'hour',
-    timeZone: 'UTC',
-    timestamps: values.map((_, i) => T0 + i * HOUR),
-    values,
-  };
-}
+const series = (values: number[], key = { queue: 'reviews', language: 'de', market: 'DE' }): Series =>
+  hourlySeries(values, key, T0);
 
 const n = 24 * 7 * 10; // ten weeks
 const stepAt = 24 * 40; // day 40, 00:00
